@@ -1,0 +1,94 @@
+/** Conversations and their messages, keyed `{org:team:channel:thread}` as the team server will share them. */
+import { randomUUID } from 'node:crypto';
+import {
+  Citation,
+  HearthError,
+  type Conversation,
+  type ConversationKey,
+  type Message,
+} from '../../../schemas/index.js';
+import { z } from 'zod';
+import type { Db } from '../storage/index.js';
+
+interface ConversationRow {
+  id: string;
+  space_id: string;
+  key: string;
+  title: string;
+  created_at: string;
+}
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  citations: string;
+  created_at: string;
+}
+
+const StoredCitations = z.array(Citation);
+
+const toConversation = (row: ConversationRow): Conversation => ({
+  id: row.id,
+  spaceId: row.space_id,
+  key: row.key,
+  title: row.title,
+  createdAt: row.created_at,
+});
+
+const toMessage = (row: MessageRow): Message => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  role: row.role,
+  content: row.content,
+  citations: StoredCitations.parse(JSON.parse(row.citations)),
+  createdAt: row.created_at,
+});
+
+export function formatConversationKey(key: ConversationKey): string {
+  return [key.org, key.team, key.channel, key.thread].map((part) => part.replaceAll(':', '_')).join(':');
+}
+
+export class Conversations {
+  constructor(private readonly db: Db) {}
+
+  /** A new conversation in a space; on the desktop the org and team are the local user's. */
+  create(spaceId: string, title: string): Conversation {
+    const id = randomUUID();
+    const key = formatConversationKey({ org: 'local', team: 'local', channel: spaceId, thread: id });
+    const createdAt = new Date().toISOString();
+    this.db
+      .prepare('INSERT INTO conversations (id, space_id, key, title, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, spaceId, key, title, createdAt);
+    return { id, spaceId, key, title, createdAt };
+  }
+
+  get(id: string): Conversation {
+    const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as ConversationRow | undefined;
+    if (!row) throw new HearthError('NOT_FOUND', `There is no conversation with id ${id}.`, { conversationId: id });
+    return toConversation(row);
+  }
+
+  list(spaceId: string): Conversation[] {
+    return (this.db.prepare('SELECT * FROM conversations WHERE space_id = ? ORDER BY created_at DESC').all(spaceId) as ConversationRow[]).map(
+      toConversation,
+    );
+  }
+
+  messages(conversationId: string): Message[] {
+    this.get(conversationId);
+    return (this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq').all(conversationId) as MessageRow[]).map(toMessage);
+  }
+
+  append(conversationId: string, message: { role: Message['role']; content: string; citations: Citation[] }): Message {
+    const id = randomUUID();
+    const createdAt = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO messages (id, conversation_id, role, content, citations, created_at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?))`,
+      )
+      .run(id, conversationId, message.role, message.content, JSON.stringify(message.citations), createdAt, conversationId);
+    return { id, conversationId, role: message.role, content: message.content, citations: message.citations, createdAt };
+  }
+}

@@ -1,0 +1,3 @@
+/** Chat: conversations, their messages, and answering a question from a space's documents. */
+export { Conversations, formatConversationKey } from './conversations.js';
+export { askExtractive, type AskDeps, type AskRequest } from './ask.js';

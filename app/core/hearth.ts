@@ -1,0 +1,130 @@
+/**
+ * The Hearth core, composed: storage, spaces, ingest, retrieval and chat behind the one RPC dispatcher.
+ * The Electron main process, the web server and the CLI each create one and dispose it when done.
+ */
+import path from 'node:path';
+import { HearthError, type IngestProgress, type IngestResult, type DocumentSource } from '../../schemas/index.js';
+import { askExtractive, Conversations } from './chat/index.js';
+import { Documents, ingestDocument, searchableText } from './ingest/index.js';
+import { KeywordIndex, retrieve } from './retrieval/index.js';
+import { Dispatcher, type Handlers } from './rpc/index.js';
+import { Spaces } from './spaces/index.js';
+import { hearthVersion } from './version.js';
+import { BlobStore, openDatabase, type Db } from './storage/index.js';
+
+export interface HearthOptions {
+  dataDir: string;
+  /** The largest file ingest accepts; default `HEARTH_MAX_FILE_MB` or 32 MB. */
+  maxFileBytes?: number;
+}
+
+
+export class Hearth {
+  readonly dispatcher: Dispatcher;
+  readonly spaces: Spaces;
+  readonly documents: Documents;
+  readonly conversations: Conversations;
+  private readonly keywordIndex: KeywordIndex;
+  private readonly blobs: BlobStore;
+  private readonly opened = new Map<string, Promise<void>>();
+  private readonly maxFileBytes: number;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly db: Db,
+    maxFileBytes: number,
+  ) {
+    this.maxFileBytes = maxFileBytes;
+    this.spaces = new Spaces(db);
+    this.documents = new Documents(db);
+    this.conversations = new Conversations(db);
+    this.keywordIndex = new KeywordIndex(path.join(dataDir, 'keyword'));
+    this.blobs = new BlobStore(path.join(dataDir, 'blobs'));
+    this.dispatcher = new Dispatcher(this.handlers());
+  }
+
+  static async open(options: HearthOptions): Promise<Hearth> {
+    const dataDir = path.resolve(options.dataDir);
+    const db = openDatabase(dataDir);
+    return new Hearth(dataDir, db, options.maxFileBytes ?? defaultMaxFileBytes());
+  }
+
+  ingest(spaceId: string, source: DocumentSource, signal?: AbortSignal): AsyncGenerator<IngestProgress, IngestResult> {
+    const deps = {
+      db: this.db,
+      spaces: this.spaces,
+      documents: this.documents,
+      blobs: this.blobs,
+      keywordIndex: this.keywordIndex,
+      maxFileBytes: this.maxFileBytes,
+    };
+    const ready = this.openSpace(spaceId);
+    return (async function* () {
+      await ready;
+      return yield* ingestDocument(deps, { spaceId, source }, signal);
+    })();
+  }
+
+  async search(spaceId: string, query: string, limit: number) {
+    await this.openSpace(spaceId);
+    return retrieve(this.db, this.keywordIndex, { spaceId, query, limit });
+  }
+
+  async *ask(request: { spaceId: string; question: string; conversationId?: string | undefined }, signal?: AbortSignal) {
+    await this.openSpace(request.spaceId);
+    const retrieveInSpace = (query: string, limit: number) => retrieve(this.db, this.keywordIndex, { spaceId: request.spaceId, query, limit });
+    return yield* askExtractive({ conversations: this.conversations, retrieve: retrieveInSpace }, request, signal);
+  }
+
+  async dispose(): Promise<void> {
+    await this.keywordIndex.flush();
+    this.db.close();
+  }
+
+  /** Loads (or rebuilds) a space's keyword index the first time the space is used. */
+  private openSpace(spaceId: string): Promise<void> {
+    this.spaces.get(spaceId);
+    let opening = this.opened.get(spaceId);
+    if (!opening) {
+      opening = this.keywordIndex.open(spaceId, this.spaces.generation(spaceId), () =>
+        [...this.documents.chunksOfSpace(spaceId)].map((chunk) => ({ id: chunk.id, text: searchableText(chunk) })),
+      );
+      opening.catch(() => this.opened.delete(spaceId));
+      this.opened.set(spaceId, opening);
+    }
+    return opening;
+  }
+
+  private handlers(): Handlers {
+    return {
+      'app.info': async () => ({ version: hearthVersion(), dataDir: this.dataDir, answerMode: 'extractive' as const }),
+      'spaces.list': async () => this.spaces.list(),
+      'spaces.create': async ({ name }) => this.spaces.create(name),
+      'documents.list': async ({ spaceId }) => {
+        this.spaces.get(spaceId);
+        return this.documents.list(spaceId);
+      },
+      'documents.ingest': ({ spaceId, source }, { signal }) => this.ingest(spaceId, source, signal),
+      'documents.text': async ({ documentId }) => ({ document: this.documents.get(documentId), text: this.documents.text(documentId) }),
+      'search.query': ({ spaceId, query, limit }) => this.search(spaceId, query, limit),
+      'conversations.list': async ({ spaceId }) => {
+        this.spaces.get(spaceId);
+        return this.conversations.list(spaceId);
+      },
+      'conversations.messages': async ({ conversationId }) => this.conversations.messages(conversationId),
+      'chat.ask': (params, { signal }) => this.ask(params, signal),
+    };
+  }
+}
+
+export function createHearth(options: HearthOptions): Promise<Hearth> {
+  return Hearth.open(options);
+}
+
+function defaultMaxFileBytes(): number {
+  const fromEnv = Number(process.env.HEARTH_MAX_FILE_MB);
+  if (process.env.HEARTH_MAX_FILE_MB !== undefined && !(fromEnv > 0)) {
+    throw new HearthError('BAD_REQUEST', `HEARTH_MAX_FILE_MB must be a positive number of megabytes, not "${process.env.HEARTH_MAX_FILE_MB}".`);
+  }
+  return Math.round((fromEnv > 0 ? fromEnv : 32) * 1024 * 1024);
+}

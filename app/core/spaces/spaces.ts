@@ -1,0 +1,76 @@
+/** Spaces: the folders of Hearth. A space holds documents and conversations; retrieval never crosses one. */
+import { randomUUID } from 'node:crypto';
+import { HearthError, type Space } from '../../../schemas/index.js';
+import type { Db } from '../storage/index.js';
+
+interface SpaceRow {
+  id: string;
+  name: string;
+  created_at: string;
+  document_count: number;
+}
+
+const toSpace = (row: SpaceRow): Space => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.created_at,
+  documentCount: row.document_count,
+});
+
+const selectSpaces = `
+  SELECT s.id, s.name, s.created_at, (SELECT COUNT(*) FROM documents d WHERE d.space_id = s.id) AS document_count
+  FROM spaces s`;
+
+export class Spaces {
+  constructor(private readonly db: Db) {}
+
+  list(): Space[] {
+    return (this.db.prepare(`${selectSpaces} ORDER BY s.created_at, s.name`).all() as SpaceRow[]).map(toSpace);
+  }
+
+  create(name: string): Space {
+    const trimmed = name.trim();
+    if (this.findByName(trimmed)) throw new HearthError('ALREADY_EXISTS', `A space named "${trimmed}" already exists.`, { name: trimmed });
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO spaces (id, name, created_at) VALUES (?, ?, ?)').run(id, trimmed, now);
+      this.db.prepare('INSERT INTO keyword_generations (space_id, generation) VALUES (?, 0)').run(id);
+    })();
+    return { id, name: trimmed, createdAt: now, documentCount: 0 };
+  }
+
+  get(id: string): Space {
+    const row = this.db.prepare(`${selectSpaces} WHERE s.id = ?`).get(id) as SpaceRow | undefined;
+    if (!row) throw new HearthError('NOT_FOUND', `There is no space with id ${id}.`, { spaceId: id });
+    return toSpace(row);
+  }
+
+  findByName(name: string): Space | undefined {
+    const row = this.db.prepare(`${selectSpaces} WHERE s.name = ? COLLATE NOCASE`).get(name.trim()) as SpaceRow | undefined;
+    return row ? toSpace(row) : undefined;
+  }
+
+  /** A space named or identified by `nameOrId`, as a user types it on the command line. */
+  resolve(nameOrId: string): Space | undefined {
+    return this.findByName(nameOrId) ?? this.list().find((space) => space.id === nameOrId);
+  }
+
+  generation(spaceId: string): number {
+    const row = this.db.prepare('SELECT generation FROM keyword_generations WHERE space_id = ?').get(spaceId) as
+      | { generation: number }
+      | undefined;
+    return row?.generation ?? 0;
+  }
+
+  /** Marks a change to the space's chunks; call inside the transaction that makes it. */
+  bumpGeneration(spaceId: string): number {
+    this.db
+      .prepare(
+        `INSERT INTO keyword_generations (space_id, generation) VALUES (?, 1)
+         ON CONFLICT(space_id) DO UPDATE SET generation = generation + 1`,
+      )
+      .run(spaceId);
+    return this.generation(spaceId);
+  }
+}

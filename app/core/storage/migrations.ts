@@ -1,0 +1,69 @@
+/**
+ * Numbered schema migrations. Each runs once, in order, inside a transaction, and is recorded in
+ * `schema_migrations`; a migration is never edited after it ships — a change is a new number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'spaces, documents, chunks, conversations, messages',
+    sql: `
+      CREATE TABLE spaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        normalized_text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (space_id, sha256)
+      );
+      CREATE INDEX documents_space ON documents(space_id);
+      CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        heading_path TEXT NOT NULL,
+        start_offset INTEGER NOT NULL,
+        end_offset INTEGER NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX chunks_document ON chunks(document_id);
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        key TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX conversations_space ON conversations(space_id);
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content TEXT NOT NULL,
+        citations TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        seq INTEGER NOT NULL
+      );
+      CREATE INDEX messages_conversation ON messages(conversation_id, seq);
+      -- Per-space counter bumped with every change to a space's chunks; the keyword index records the
+      -- generation it was saved at, so a stale or missing index file is rebuilt from this database.
+      CREATE TABLE keyword_generations (
+        space_id TEXT PRIMARY KEY REFERENCES spaces(id) ON DELETE CASCADE,
+        generation INTEGER NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,63 @@
+/** The WebSocket transport: web mode in a browser, and Node callers that bring their own WebSocket class. */
+import { HearthError, type ClientFrame, type ServerFrame } from '../../../../schemas/index.js';
+import type { Transport } from './transport.js';
+
+/** The slice of the WHATWG WebSocket both the browser and `ws` provide. */
+interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(): void;
+  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+export class WsTransport implements Transport {
+  private readonly opened: Promise<void>;
+  private listener: ((frame: ServerFrame) => void) | undefined;
+  private closeListener: ((error: HearthError) => void) | undefined;
+
+  constructor(private readonly socket: SocketLike) {
+    this.opened = new Promise((resolve, reject) => {
+      if (socket.readyState === 1) return resolve();
+      socket.addEventListener('open', () => resolve());
+      socket.addEventListener('error', () => reject(new HearthError('INTERNAL', 'Could not connect to Hearth over WebSocket.')));
+    });
+    // Keep an unobserved rejection from crashing the page when nobody has sent anything yet.
+    this.opened.catch(() => undefined);
+    socket.addEventListener('message', (event) => {
+      if (typeof event.data !== 'string') return;
+      let frame: unknown;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return; // the client validates what it reads; a frame that is not JSON is not a frame
+      }
+      this.listener?.(frame as ServerFrame);
+    });
+    socket.addEventListener('close', () => this.closeListener?.(new HearthError('INTERNAL', 'The connection to Hearth closed.')));
+  }
+
+  /** Called with an error when the socket closes, so requests in flight can fail instead of hanging. */
+  onClose(listener: (error: HearthError) => void): void {
+    this.closeListener = listener;
+  }
+
+  ready(): Promise<void> {
+    return this.opened;
+  }
+
+  send(frame: ClientFrame): void {
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  onFrame(listener: (frame: ServerFrame) => void): () => void {
+    this.listener = listener;
+    return () => {
+      if (this.listener === listener) this.listener = undefined;
+    };
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

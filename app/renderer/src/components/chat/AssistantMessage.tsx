@@ -1,0 +1,72 @@
+/**
+ * One answer: its text with the [n] markers turned into citation chips, and the list of its sources.
+ * The same component shows a stored answer and one still streaming in.
+ */
+import type { Citation, ErrorPayload } from '../../../../../schemas/index.js';
+import { CitationChip } from './CitationChip.js';
+
+interface Props {
+  text: string;
+  /** The source of marker [n] is at `n - 1`. */
+  citations: ReadonlyArray<Citation | undefined>;
+  streaming?: boolean;
+  error?: ErrorPayload | null;
+}
+
+export function AssistantMessage({ text, citations, streaming = false, error = null }: Props) {
+  return (
+    <article
+      className="message message--assistant"
+      data-testid="assistant-message"
+      data-streaming={streaming ? 'true' : undefined}
+    >
+      {text === '' && streaming && <p className="muted">Searching your documents…</p>}
+      {text !== '' && (
+        <div className="answer-text">
+          <AnswerText text={text} citations={citations} />
+          {streaming && <span className="cursor" aria-hidden="true" />}
+        </div>
+      )}
+      {error && (
+        <p className="message__error" role="alert">
+          <code>{error.code}</code> {error.message}
+        </p>
+      )}
+      <SourceList citations={citations} />
+    </article>
+  );
+}
+
+const MARKER = /\[(\d{1,3})\]/;
+
+function AnswerText({ text, citations }: Pick<Props, 'text' | 'citations'>) {
+  // With a capturing group, split puts each marker's number at the odd positions.
+  const parts = text.split(new RegExp(MARKER, 'g'));
+  return (
+    <>
+      {parts.map((part, position) => {
+        if (position % 2 === 0) return part;
+        const index = Number(part);
+        const citation = citations[index - 1];
+        return citation ? <CitationChip key={position} index={index} citation={citation} /> : `[${part}]`;
+      })}
+    </>
+  );
+}
+
+function SourceList({ citations }: Pick<Props, 'citations'>) {
+  const sources = citations.flatMap((citation, position) => (citation ? [{ citation, index: position + 1 }] : []));
+  if (sources.length === 0) return null;
+  return (
+    <div className="sources">
+      <h4 className="sources__title">Sources</h4>
+      <ol className="sources__list">
+        {sources.map(({ citation, index }) => (
+          <li key={index}>
+            <CitationChip index={index} citation={citation} variant="source" />
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+/** The middle column: the conversation with the documents, and the question box. */
+import { startNewConversation } from '../../state/actions.js';
+import { useChatStore } from '../../state/chat-store.js';
+import { MessageList } from './MessageList.js';
+import { QuestionForm } from './QuestionForm.js';
+
+export function ChatColumn() {
+  const hasConversation = useChatStore((state) => state.messages.length > 0 || state.pending !== null);
+  return (
+    <section className="column chat" aria-labelledby="chat-title">
+      <div className="chat__head">
+        <h2 id="chat-title" className="column__title">
+          Ask your documents
+        </h2>
+        <button
+          type="button"
+          className="button button--quiet button--small"
+          data-testid="new-conversation"
+          disabled={!hasConversation}
+          onClick={startNewConversation}
+        >
+          New conversation
+        </button>
+      </div>
+      <MessageList />
+      <QuestionForm />
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+/** The question box: Enter asks, Shift+Enter adds a line. */
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { ask } from '../../state/actions.js';
+import { useAppStore } from '../../state/app-store.js';
+import { useChatStore } from '../../state/chat-store.js';
+import { useSpacesStore } from '../../state/spaces-store.js';
+
+export function QuestionForm() {
+  const [question, setQuestion] = useState('');
+  const answering = useChatStore((state) => state.pending !== null && state.pending.error === null);
+  const hasSpace = useSpacesStore((state) => state.currentSpaceId !== null);
+  const connected = useAppStore((state) => state.connection === 'ready');
+  const canAsk = hasSpace && connected && !answering && question.trim() !== '';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!canAsk) return;
+    void ask(question.trim());
+    setQuestion('');
+  };
+  const keyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      event.currentTarget.form?.requestSubmit();
+    }
+  };
+
+  return (
+    <form className="question-form" onSubmit={submit}>
+      <label htmlFor="question" className="visually-hidden">
+        Question
+      </label>
+      <textarea
+        id="question"
+        data-testid="question-input"
+        rows={2}
+        placeholder="Ask a question about the documents in this space…"
+        value={question}
+        maxLength={8000}
+        onChange={(event) => setQuestion(event.target.value)}
+        onKeyDown={keyDown}
+      />
+      <button type="submit" className="button button--primary" data-testid="ask-button" disabled={!canAsk}>
+        {answering ? 'Answering…' : 'Ask'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,66 @@
+/** Picks the space to work in, or creates a new one. */
+import { useState, type FormEvent } from 'react';
+import { createSpace, selectSpace } from '../../state/actions.js';
+import { useSpacesStore } from '../../state/spaces-store.js';
+
+export function SpacePicker() {
+  const spaces = useSpacesStore((state) => state.spaces);
+  const currentSpaceId = useSpacesStore((state) => state.currentSpaceId);
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState('');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = name.trim();
+    if (!trimmed) return;
+    if (await createSpace(trimmed)) {
+      setName('');
+      setCreating(false);
+    }
+  };
+
+  return (
+    <div className="space-picker">
+      <label htmlFor="space-select">Space</label>
+      <select
+        id="space-select"
+        data-testid="space-select"
+        value={currentSpaceId ?? ''}
+        disabled={spaces.length === 0}
+        onChange={(event) => void selectSpace(event.target.value)}
+      >
+        {spaces.map((space) => (
+          <option key={space.id} value={space.id}>
+            {space.name} ({space.documentCount})
+          </option>
+        ))}
+      </select>
+      {creating ? (
+        <form className="space-picker__form" onSubmit={(event) => void submit(event)}>
+          <label htmlFor="new-space-name" className="visually-hidden">
+            Name of the new space
+          </label>
+          <input
+            id="new-space-name"
+            autoFocus
+            placeholder="Name of the new space"
+            value={name}
+            maxLength={200}
+            onChange={(event) => setName(event.target.value)}
+            onKeyDown={(event) => event.key === 'Escape' && setCreating(false)}
+          />
+          <button type="submit" className="button" disabled={!name.trim()}>
+            Create
+          </button>
+          <button type="button" className="button button--quiet" onClick={() => setCreating(false)}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <button type="button" className="button button--quiet" onClick={() => setCreating(true)}>
+          New space
+        </button>
+      )}
+    </div>
+  );
+}

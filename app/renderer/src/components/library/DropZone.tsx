@@ -1,0 +1,53 @@
+/** Takes files in, by drag-and-drop or through the file picker, and queues them for ingest. */
+import { useRef, useState, type DragEvent } from 'react';
+import { addFiles } from '../../state/actions.js';
+import { useSpacesStore } from '../../state/spaces-store.js';
+
+export function DropZone() {
+  const spaceReady = useSpacesStore((state) => state.currentSpaceId !== null);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  const over = (event: DragEvent) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = spaceReady ? 'copy' : 'none';
+    setDragging(true);
+  };
+  const leave = (event: DragEvent) => {
+    // Moving onto a child fires dragleave on the zone; only leaving the zone itself counts.
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+  };
+  const drop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (spaceReady) addFiles(Array.from(event.dataTransfer.files));
+  };
+
+  return (
+    <div
+      className={dragging ? 'drop-zone drop-zone--active' : 'drop-zone'}
+      data-testid="drop-zone"
+      onDragEnter={over}
+      onDragOver={over}
+      onDragLeave={leave}
+      onDrop={drop}
+    >
+      <p className="drop-zone__hint">Drop Markdown or text files here</p>
+      <button type="button" className="button" disabled={!spaceReady} onClick={() => input.current?.click()}>
+        Add files
+      </button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        data-testid="file-input"
+        aria-label="Add files"
+        onChange={(event) => {
+          addFiles(Array.from(event.target.files ?? []));
+          event.target.value = ''; // so picking the same file again still fires a change
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * Chooses how this page reaches the core, once, at startup: the Electron preload's `window.hearth` bridge
+ * when it exists, otherwise a WebSocket to the server that served the page. It also decides how a dropped
+ * file travels (a path on disk in Electron, its bytes in a browser), so nothing else branches on the mode.
+ */
+import type { DocumentSource } from '../../../schemas/index.js';
+import { HearthClient } from './client/hearth-client.js';
+import { IpcTransport, type HearthBridge } from './client/ipc-transport.js';
+import { WsTransport } from './client/ws-transport.js';
+
+declare global {
+  interface Window {
+    /** Present only inside the Electron window (exposed by the preload). */
+    hearth?: HearthBridge;
+  }
+}
+
+export interface Connection {
+  client: HearthClient;
+  /** How a file the user dropped or picked is handed to `documents.ingest`. */
+  sourceOf(file: File): Promise<DocumentSource>;
+  /** Calls `listener` with a message if the connection to the core drops. */
+  onLost(listener: (message: string) => void): void;
+}
+
+export function connectToHearth(): Connection {
+  const bridge = window.hearth;
+  if (bridge) {
+    return {
+      client: new HearthClient(new IpcTransport(bridge)),
+      sourceOf: (file) => Promise.resolve({ kind: 'path', path: bridge.pathForFile(file) }),
+      onLost: () => undefined, // the IPC bridge lives as long as the window
+    };
+  }
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const transport = new WsTransport(new WebSocket(`${scheme}://${location.host}/rpc`));
+  const client = new HearthClient(transport);
+  const lostListeners: Array<(message: string) => void> = [];
+  transport.onClose((error) => {
+    client.failAll(error);
+    for (const listener of lostListeners) listener(error.message);
+  });
+  return {
+    client,
+    sourceOf: async (file) => ({ kind: 'bytes', name: file.name, base64: await readAsBase64(file) }),
+    onLost: (listener) => {
+      lostListeners.push(listener);
+    },
+  };
+}
+
+/** Base64 of a file's bytes, via a data: URL, which the browser encodes natively and fast. */
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error(`Could not read ${file.name}.`));
+    reader.readAsDataURL(file);
+  });
+}

@@ -1,0 +1,236 @@
+/**
+ * The client adapter: the one place where the UI talks to the core. Components call these actions; the
+ * actions call the client and write what comes back (results and stream events) into the stores.
+ */
+import { HearthError, type AnswerEvent, type Citation, type ErrorPayload, type Space } from '../../../../schemas/index.js';
+import type { Connection } from '../connection.js';
+import { useAppStore } from './app-store.js';
+import { useChatStore } from './chat-store.js';
+import { useCitationStore, type DocumentText } from './citation-store.js';
+import { useLibraryStore, type Upload } from './library-store.js';
+import { useSpacesStore } from './spaces-store.js';
+
+const DEFAULT_SPACE_NAME = 'My space';
+const REMEMBERED_SPACE_KEY = 'hearth.currentSpaceId';
+
+let connection: Connection | undefined;
+/** Files are ingested one after another: the core's CPU is better spent finishing one than starting many. */
+let ingestQueue: Promise<void> = Promise.resolve();
+let nextUploadId = 1;
+/** The answer being streamed; aborting it cancels the work in the core too. */
+let activeAsk: AbortController | undefined;
+
+function connected(): Connection {
+  if (!connection) throw new HearthError('INTERNAL', 'Hearth is not connected yet.');
+  return connection;
+}
+
+function client() {
+  return connected().client;
+}
+
+/** Loads what the first screen needs; on a first run, creates a default space so there is somewhere to drop files. */
+export async function startHearth(conn: Connection): Promise<void> {
+  connection = conn;
+  conn.onLost((message) => useAppStore.setState({ connection: 'lost', problem: `${message} Reload the page once Hearth is running again.` }));
+  try {
+    const [info, listed] = await Promise.all([client().call('app.info', {}), client().call('spaces.list', {})]);
+    const spaces = listed.length > 0 ? listed : await createDefaultSpace();
+    useAppStore.setState({ info, connection: 'ready' });
+    useSpacesStore.setState({ spaces });
+    const remembered = localStorage.getItem(REMEMBERED_SPACE_KEY);
+    const first = spaces.find((space) => space.id === remembered) ?? spaces[0];
+    if (first) await selectSpace(first.id);
+  } catch (error) {
+    useAppStore.setState({ connection: 'lost', problem: `Could not start: ${describe(error).message}` });
+  }
+}
+
+async function createDefaultSpace(): Promise<Space[]> {
+  try {
+    return [await client().call('spaces.create', { name: DEFAULT_SPACE_NAME })];
+  } catch (error) {
+    // Another window may have created it between our list and our create.
+    if (error instanceof HearthError && error.code === 'ALREADY_EXISTS') return client().call('spaces.list', {});
+    throw error;
+  }
+}
+
+export async function selectSpace(spaceId: string): Promise<void> {
+  stopAnswering();
+  localStorage.setItem(REMEMBERED_SPACE_KEY, spaceId);
+  useSpacesStore.setState({ currentSpaceId: spaceId });
+  useLibraryStore.setState({ documents: [], documentsSpaceId: spaceId, loadingDocuments: true });
+  useChatStore.setState({ conversationId: null, messages: [], pending: null, loadingHistory: true });
+  useCitationStore.setState({ open: null });
+  const stillCurrent = () => useSpacesStore.getState().currentSpaceId === spaceId;
+  try {
+    const [documents, conversations] = await Promise.all([
+      client().call('documents.list', { spaceId }),
+      client().call('conversations.list', { spaceId }),
+    ]);
+    if (!stillCurrent()) return;
+    useLibraryStore.setState({ documents, loadingDocuments: false });
+    const latest = [...conversations].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    const messages = latest ? await client().call('conversations.messages', { conversationId: latest.id }) : [];
+    if (!stillCurrent()) return;
+    useChatStore.setState({ conversationId: latest?.id ?? null, messages, loadingHistory: false });
+  } catch (error) {
+    if (!stillCurrent()) return;
+    useLibraryStore.setState({ loadingDocuments: false });
+    useChatStore.setState({ loadingHistory: false });
+    showProblem(`Could not open the space: ${describe(error).message}`);
+  }
+}
+
+/** Creates a space and switches to it; resolves false (with the problem shown) if the core refused. */
+export async function createSpace(name: string): Promise<boolean> {
+  try {
+    const space = await client().call('spaces.create', { name });
+    useSpacesStore.setState((state) => ({ spaces: [...state.spaces, space] }));
+    await selectSpace(space.id);
+    return true;
+  } catch (error) {
+    showProblem(`Could not create the space: ${describe(error).message}`);
+    return false;
+  }
+}
+
+/** Queues files for ingest into the current space; each gets a progress row at once. */
+export function addFiles(files: readonly File[]): void {
+  const spaceId = useSpacesStore.getState().currentSpaceId;
+  if (!spaceId || files.length === 0) return;
+  for (const file of files) {
+    const upload: Upload = { id: `upload-${nextUploadId++}`, spaceId, name: file.name, stage: 'queued', fraction: 0 };
+    useLibraryStore.setState((state) => ({ uploads: [...state.uploads, upload] }));
+    ingestQueue = ingestQueue.then(() => ingestFile(upload, file));
+  }
+}
+
+async function ingestFile(upload: Upload, file: File): Promise<void> {
+  try {
+    const source = await connected().sourceOf(file);
+    const stream = client().stream('documents.ingest', { spaceId: upload.spaceId, source });
+    for await (const progress of stream) updateUpload(upload.id, { stage: progress.stage, fraction: progress.fraction });
+    const { document, status } = await stream.result;
+    updateUpload(upload.id, { stage: 'done', fraction: 1, outcome: status });
+    useLibraryStore.setState((state) =>
+      state.documentsSpaceId === document.spaceId
+        ? { documents: [...state.documents.filter((d) => d.id !== document.id), document] }
+        : {},
+    );
+    useSpacesStore.setState({ spaces: await client().call('spaces.list', {}) });
+  } catch (error) {
+    updateUpload(upload.id, { stage: 'failed', error: describe(error) });
+  }
+}
+
+function updateUpload(id: string, change: Partial<Upload>): void {
+  useLibraryStore.setState((state) => ({
+    uploads: state.uploads.map((upload) => (upload.id === id ? { ...upload, ...change } : upload)),
+  }));
+}
+
+/** Removes finished and failed rows; rows still in progress stay. */
+export function clearFinishedUploads(): void {
+  useLibraryStore.setState((state) => ({
+    uploads: state.uploads.filter((upload) => upload.stage !== 'done' && upload.stage !== 'failed'),
+  }));
+}
+
+/** Asks a question in the current conversation (or starts one) and streams the answer into the chat store. */
+export async function ask(question: string): Promise<void> {
+  const spaceId = useSpacesStore.getState().currentSpaceId;
+  const { conversationId, pending } = useChatStore.getState();
+  if (!spaceId || (pending && !pending.error)) return;
+  const controller = new AbortController();
+  activeAsk = controller;
+  useChatStore.setState({ pending: { question, text: '', citations: [], error: null } });
+  try {
+    const stream = client().stream(
+      'chat.ask',
+      { spaceId, question, ...(conversationId ? { conversationId } : {}) },
+      { signal: controller.signal },
+    );
+    for await (const event of stream) if (!controller.signal.aborted) applyAnswerEvent(event);
+    const answer = await stream.result;
+    if (controller.signal.aborted) return;
+    useChatStore.setState((state) => ({ messages: [...state.messages, answer], pending: null }));
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    useChatStore.setState((state) => ({ pending: state.pending && { ...state.pending, error: describe(error) } }));
+  } finally {
+    if (activeAsk === controller) activeAsk = undefined;
+  }
+}
+
+function applyAnswerEvent(event: AnswerEvent): void {
+  useChatStore.setState((state) => {
+    const pending = state.pending;
+    if (!pending) return {};
+    switch (event.type) {
+      case 'conversation':
+        return {
+          conversationId: event.conversation.id,
+          messages: [...state.messages, event.question],
+          pending: { ...pending, question: null },
+        };
+      case 'citation': {
+        const citations = [...pending.citations];
+        citations[event.index - 1] = event.citation;
+        return { pending: { ...pending, citations } };
+      }
+      case 'delta':
+        return { pending: { ...pending, text: pending.text + event.text } };
+    }
+  });
+}
+
+/** Leaves the conversation on screen; the next question starts a new one. */
+export function startNewConversation(): void {
+  stopAnswering();
+  useChatStore.setState({ conversationId: null, messages: [], pending: null });
+  useCitationStore.setState({ open: null });
+}
+
+function stopAnswering(): void {
+  activeAsk?.abort();
+  activeAsk = undefined;
+}
+
+/** Opens a citation in the side panel, fetching its document's text the first time. */
+export async function openCitation(citation: Citation, index: number): Promise<void> {
+  useCitationStore.setState({ open: { citation, index } });
+  const { documentId } = citation;
+  const known = useCitationStore.getState().texts[documentId];
+  if (known && known.status !== 'failed') return;
+  setDocumentText(documentId, { status: 'loading' });
+  try {
+    const { text } = await client().call('documents.text', { documentId });
+    setDocumentText(documentId, { status: 'ready', text });
+  } catch (error) {
+    setDocumentText(documentId, { status: 'failed', error: describe(error) });
+  }
+}
+
+function setDocumentText(documentId: string, text: DocumentText): void {
+  useCitationStore.setState((state) => ({ texts: { ...state.texts, [documentId]: text } }));
+}
+
+export function closeCitation(): void {
+  useCitationStore.setState({ open: null });
+}
+
+export function dismissProblem(): void {
+  useAppStore.setState({ problem: null });
+}
+
+function showProblem(problem: string): void {
+  useAppStore.setState({ problem });
+}
+
+/** Any failure as the contract's error payload, so the UI shows one shape: a code and a message. */
+function describe(error: unknown): ErrorPayload {
+  if (error instanceof HearthError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}

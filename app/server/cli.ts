@@ -1,0 +1,192 @@
+/**
+ * The `hearth` command: `serve` (web mode), `ingest`, `ask` and `spaces`. Exit codes a script can rely on:
+ * 0 success; 1 some input failed (a file, an unknown space); 2 the command line is wrong; 3 Hearth itself failed.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { HearthError, isHearthError, type Space } from '../../schemas/index.js';
+import { createHearth, defaultDataDir, type Hearth } from '../core/index.js';
+import { startWebServer } from './web-server.js';
+
+export const ExitCode = { ok: 0, inputFailed: 1, usage: 2, internal: 3 } as const;
+
+const usage = `Usage: hearth <command> [options]
+
+Commands:
+  serve [--port N] [--host H]          Serve web mode (default http://127.0.0.1:4321/)
+  ingest <paths…> --space S            Add files (folders are walked) to space S, creating it if needed
+  ask "question" --space S [--json]    Answer from space S's documents, with citations
+  spaces                               List spaces
+
+Options for every command:
+  --data-dir DIR   Hearth's data folder (default: $HEARTH_DATA_DIR or ${defaultDataDir()})
+  --help           Show this help
+`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        space: { type: 'string', short: 's' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    err.write(`hearth: ${(error as Error).message}\n\n${usage}`);
+    return ExitCode.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (values.help ? out : err).write(usage);
+    return values.help ? ExitCode.ok : ExitCode.usage;
+  }
+  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(dataDir, values.host ?? '127.0.0.1', parsePort(values.port), out);
+      case 'ingest':
+        return await withHearth(dataDir, (hearth) => ingest(hearth, rest, requireSpace(values.space), out, err));
+      case 'ask':
+        return await withHearth(dataDir, (hearth) => ask(hearth, rest, requireSpace(values.space), values.json ?? false, out));
+      case 'spaces':
+        return await withHearth(dataDir, async (hearth) => {
+          for (const space of hearth.spaces.list()) out.write(`${space.name}\t${space.id}\t${space.documentCount} documents\n`);
+          return ExitCode.ok;
+        });
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err.write(`hearth: ${error.message}\n\n${usage}`);
+      return ExitCode.usage;
+    }
+    if (isHearthError(error) && error.code !== 'INTERNAL') {
+      err.write(`hearth: ${error.message}\n`);
+      return ExitCode.inputFailed;
+    }
+    err.write(`hearth: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return ExitCode.internal;
+  }
+}
+
+function requireSpace(space: string | undefined): string {
+  if (!space) throw new UsageError('--space is required');
+  return space;
+}
+
+function parsePort(port: string | undefined): number {
+  if (port === undefined) return 4321;
+  const value = Number(port);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new UsageError(`--port must be 0–65535, not "${port}"`);
+  return value;
+}
+
+async function withHearth(dataDir: string, run: (hearth: Hearth) => Promise<number>): Promise<number> {
+  const hearth = await createHearth({ dataDir });
+  try {
+    return await run(hearth);
+  } finally {
+    await hearth.dispose();
+  }
+}
+
+async function serve(dataDir: string, host: string, port: number, out: NodeJS.WritableStream): Promise<number> {
+  const hearth = await createHearth({ dataDir });
+  const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
+  const server = await startWebServer({ hearth, staticDir, host, port });
+  out.write(`Hearth is running at ${server.url}\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await hearth.dispose();
+  return ExitCode.ok;
+}
+
+async function ingest(hearth: Hearth, paths: string[], spaceName: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  if (paths.length === 0) throw new UsageError('ingest needs at least one file or folder');
+  const space = hearth.spaces.resolve(spaceName) ?? hearth.spaces.create(spaceName);
+  let failed = 0;
+  for (const file of await expand(paths)) {
+    try {
+      const run = hearth.ingest(space.id, { kind: 'path', path: file });
+      let step = await run.next();
+      while (!step.done) step = await run.next();
+      const { document, status } = step.value;
+      out.write(`${status}\t${file}\t${document.chunkCount} passages\n`);
+    } catch (error) {
+      if (!isHearthError(error) || error.code === 'INTERNAL') throw error;
+      failed++;
+      err.write(`failed\t${file}\t${error.code}: ${error.message}\n`);
+    }
+  }
+  return failed > 0 ? ExitCode.inputFailed : ExitCode.ok;
+}
+
+/** Files as given, and the files inside folders, recursively, in a stable order. */
+async function expand(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const given of paths) {
+    const full = path.resolve(given);
+    const info = await stat(full).catch(() => undefined);
+    if (info?.isDirectory()) {
+      const entries = await readdir(full, { recursive: true, withFileTypes: true });
+      files.push(
+        ...entries
+          .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+          .map((entry) => path.join(entry.parentPath, entry.name))
+          .sort(),
+      );
+    } else {
+      files.push(full); // a missing file is reported by ingest, with the others still done
+    }
+  }
+  return files;
+}
+
+async function ask(
+  hearth: Hearth,
+  words: string[],
+  spaceName: string,
+  json: boolean,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const question = words.join(' ').trim();
+  if (!question) throw new UsageError('ask needs a question');
+  const space: Space | undefined = hearth.spaces.resolve(spaceName);
+  if (!space) throw new HearthError('NOT_FOUND', `There is no space "${spaceName}". Create it with: hearth ingest <files> --space "${spaceName}"`);
+  const run = hearth.ask({ spaceId: space.id, question });
+  let step = await run.next();
+  while (!step.done) {
+    if (!json && step.value.type === 'delta') out.write(step.value.text);
+    step = await run.next();
+  }
+  const message = step.value;
+  if (json) {
+    out.write(`${JSON.stringify(message, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  out.write('\n');
+  if (message.citations.length > 0) out.write('\nSources:\n');
+  message.citations.forEach((citation, i) => {
+    const where = [citation.documentName, ...citation.headingPath].join(' › ');
+    out.write(`[${i + 1}] ${where} (characters ${citation.start}–${citation.end})\n`);
+  });
+  return ExitCode.ok;
+}

@@ -1,0 +1,79 @@
+/** The things a user sees — spaces, documents, passages, citations, conversations — as zod schemas. */
+import { z } from 'zod';
+
+export const Id = z.string().min(1).max(64);
+
+export const Space = z.object({
+  id: Id,
+  name: z.string(),
+  createdAt: z.string(),
+  documentCount: z.number().int().nonnegative(),
+});
+export type Space = z.infer<typeof Space>;
+
+export const DocumentFormat = z.enum(['markdown', 'text']);
+export type DocumentFormat = z.infer<typeof DocumentFormat>;
+
+export const DocumentInfo = z.object({
+  id: Id,
+  spaceId: Id,
+  name: z.string(),
+  format: DocumentFormat,
+  sha256: z.string().length(64),
+  sizeBytes: z.number().int().nonnegative(),
+  chunkCount: z.number().int().nonnegative(),
+  createdAt: z.string(),
+});
+export type DocumentInfo = z.infer<typeof DocumentInfo>;
+
+/** Where a passage came from: character offsets are into the document's normalized text. */
+export const Citation = z.object({
+  documentId: Id,
+  documentName: z.string(),
+  chunkId: Id,
+  headingPath: z.array(z.string()),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  snippet: z.string(),
+});
+export type Citation = z.infer<typeof Citation>;
+
+export const RetrievalHit = z.object({
+  citation: Citation,
+  text: z.string(),
+  score: z.number(),
+});
+export type RetrievalHit = z.infer<typeof RetrievalHit>;
+
+/** A conversation's key follows the `{org:team:channel:thread}` scheme. */
+export const ConversationKey = z.object({
+  org: z.string().min(1),
+  team: z.string().min(1),
+  channel: z.string().min(1),
+  thread: z.string().min(1),
+});
+export type ConversationKey = z.infer<typeof ConversationKey>;
+
+export const Conversation = z.object({
+  id: Id,
+  spaceId: Id,
+  key: z.string(),
+  title: z.string(),
+  createdAt: z.string(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const MessageRole = z.enum(['user', 'assistant']);
+
+export const Message = z.object({
+  id: Id,
+  conversationId: Id,
+  role: MessageRole,
+  content: z.string(),
+  citations: z.array(Citation),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const IngestStage = z.enum(['reading', 'parsing', 'chunking', 'indexing', 'done']);
+export type IngestStage = z.infer<typeof IngestStage>;

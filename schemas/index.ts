@@ -1,0 +1,4 @@
+/** The shared contract: domain types, RPC methods and frames, and errors. */
+export * from './errors.js';
+export * from './domain.js';
+export * from './rpc.js';

@@ -1,0 +1,51 @@
+/** Documents for the browser story, built in code: a field guide whose Kettles section answers the question, and a decoy. */
+
+export const kettleQuestion = 'How often must the copper kettle be descaled?';
+
+export const kettleSection = [
+  '## Kettles',
+  '',
+  'The copper kettle in the north workshop must be descaled every 41 days, with a cup of white vinegar',
+  'boiled in two litres of water. Skipping a descaling leaves a crust that makes the kettle whistle early.',
+  '',
+  'Record each descaling on the card pinned beside the kettle, with the date and your initials.',
+].join('\n');
+
+export const fieldGuide = {
+  name: 'field-guide.md',
+  text: [
+    '# Workshop field guide',
+    '',
+    'How the shared workshop is kept in order, room by room.',
+    '',
+    kettleSection,
+    '',
+    '## Lanterns',
+    '',
+    'Storm lanterns hang on the east wall. Trim the wicks on Mondays and refill the paraffin from the',
+    'green can only; the red can holds lamp oil for the greenhouse heaters.',
+    '',
+    '## Benches',
+    '',
+    'Sweep the oak benches at the end of each day and oil them in spring. Clamps go back to the rack.',
+    '',
+  ].join('\n'),
+};
+
+export const gardenNotes = {
+  name: 'garden-notes.md',
+  text: [
+    '# Garden notes',
+    '',
+    '## Greenhouse',
+    '',
+    'Tomatoes go in after the last frost. Water the seedlings from below and open the vents on warm days.',
+    '',
+  ].join('\n'),
+};
+
+/** A PNG's first bytes and NULs: what a picture renamed to .md looks like to the ingest. */
+export const pictureRenamedToMarkdown = {
+  name: 'diagram.md',
+  bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 0x10, 0, 0, 0, 0x10, 8, 6, 0, 0, 0],
+};

@@ -1,0 +1,137 @@
+/**
+ * Web mode, end to end, in a real browser: the built renderer served by `hearth serve`, driven in headless
+ * Chromium the way a user would — drop files, watch them ingest, ask, read the streamed answer, open its source.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+import { fieldGuide, gardenNotes, kettleQuestion, kettleSection, pictureRenamedToMarkdown } from './fixtures.js';
+import { repoRoot, startHearthServer, type RunningServer } from './hearth-server.js';
+
+const screenshotPath = path.join(repoRoot, 'tests/artifacts/web-mode.png');
+
+let tmp: string;
+let server: RunningServer;
+let browser: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'hearth-e2e-'));
+  server = await startHearthServer(path.join(tmp, 'data'));
+  browser = await launchChromium(path.join(tmp, 'chromium-profile'));
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+  });
+  await page.goto(server.url);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** Drops files on the drop zone the way the OS does: a real DataTransfer carried by dragenter, dragover and drop. */
+async function dropFiles(files: Array<{ name: string; bytes: number[] }>): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const transfer = new DataTransfer();
+    for (const file of list) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name));
+    return transfer;
+  }, files);
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    await page.dispatchEvent('[data-testid="drop-zone"]', type, { dataTransfer });
+  }
+  await dataTransfer.dispose();
+}
+
+const bytesOf = (text: string) => Array.from(Buffer.from(text, 'utf8'));
+const uploadRow = (name: string) => page.locator('[data-testid="upload-row"]').filter({ hasText: name });
+const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+describe('web mode in a browser', () => {
+  it('opens on a default space and says how answers are made', async () => {
+    await expect.poll(() => page.locator('[data-testid="space-select"] option:checked').textContent()).toContain('My space');
+    await expect.poll(() => page.getByTestId('answer-mode').textContent()).toContain('No language model configured');
+  });
+
+  it('ingests a dropped Markdown file and one added with the Add files button', async () => {
+    await dropFiles([{ name: fieldGuide.name, bytes: bytesOf(fieldGuide.text) }]);
+    await uploadRow(fieldGuide.name).and(page.locator('[data-stage="done"]')).waitFor();
+
+    await page.getByTestId('file-input').setInputFiles({
+      name: gardenNotes.name,
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(gardenNotes.text, 'utf8'),
+    });
+    await uploadRow(gardenNotes.name).and(page.locator('[data-stage="done"]')).waitFor();
+
+    const documents = page.getByTestId('document-item');
+    await documents.filter({ hasText: fieldGuide.name }).waitFor();
+    await documents.filter({ hasText: gardenNotes.name }).waitFor();
+    expect(await documents.count()).toBe(2);
+  });
+
+  it('shows a binary file renamed .md as a FILE_BINARY error row', async () => {
+    await dropFiles([pictureRenamedToMarkdown]);
+    const row = uploadRow(pictureRenamedToMarkdown.name);
+    await row.and(page.locator('[data-stage="failed"]')).waitFor();
+    expect(await row.getByTestId('upload-error').textContent()).toContain('FILE_BINARY');
+    expect(await page.getByTestId('document-item').count()).toBe(2);
+  });
+
+  it('streams the answer to a question whose answer is in a dropped file', async () => {
+    // Record every text the answer shows while it is still streaming, to see it arrive in pieces.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { streamedTexts: string[] }).streamedTexts = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid="assistant-message"][data-streaming="true"] .answer-text')?.textContent;
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+
+    await page.getByTestId('question-input').fill(kettleQuestion);
+    await page.getByTestId('ask-button').click();
+
+    const answer = page.locator('[data-testid="assistant-message"]:not([data-streaming])').last();
+    await answer.waitFor();
+    expect(await answer.textContent()).toContain('41 days');
+    expect(await page.getByTestId('user-message').last().textContent()).toBe(kettleQuestion);
+    const streamed = await page.evaluate(() => (window as unknown as { streamedTexts: string[] }).streamedTexts);
+    expect(streamed.length).toBeGreaterThan(1);
+  });
+
+  it('opens the cited passage, highlighted, in the citation panel', async () => {
+    const answer = page.locator('[data-testid="assistant-message"]').last();
+    const chip = answer.getByTestId('citation-chip').first();
+    expect(await chip.textContent()).toBe('1');
+    await chip.click();
+
+    const panel = page.getByTestId('citation-panel');
+    await panel.waitFor();
+    expect(await panel.getByTestId('citation-document').textContent()).toBe(fieldGuide.name);
+    expect(await panel.getByTestId('citation-heading-path').textContent()).toContain('Kettles');
+    const mark = panel.getByTestId('citation-mark');
+    const marked = (await mark.textContent()) ?? '';
+    expect(marked).toContain('41 days');
+    expect(collapse(kettleSection)).toContain(collapse(marked));
+    expect(await mark.isVisible()).toBe(true);
+    expect(await mark.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    })).toBe(true);
+
+    await mkdir(path.dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: screenshotPath });
+  });
+
+  it('raised no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
