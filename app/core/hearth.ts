@@ -58,9 +58,9 @@ export class Hearth {
       keywordIndex: this.keywordIndex,
       maxFileBytes: this.maxFileBytes,
     };
-    const ready = this.openSpace(spaceId);
+    const openSpace = () => this.openSpace(spaceId);
     return (async function* () {
-      await ready;
+      await openSpace();
       return yield* ingestDocument(deps, { spaceId, source }, signal);
     })();
   }

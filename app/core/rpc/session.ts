@@ -3,6 +3,7 @@
  * back, and cancels work by id. Electron IPC and the WebSocket server each make one session per window or
  * socket; a malformed frame is answered with a typed error and never ends the session.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ClientFrame, HearthError, type ServerFrame } from '../../../schemas/index.js';
 import { describeIssues, type Dispatcher } from './dispatcher.js';
 
@@ -77,6 +78,8 @@ export class RpcSession {
           return;
         }
         this.emit({ type: 'event', id, event: step.value });
+        // Let other frames in between events — a cancel for this stream, requests from other windows.
+        await yieldToEventLoop();
       }
     } catch (error) {
       this.emit({ type: 'error', id, error: toPayload(error, controller.signal, this.onInternalError) });

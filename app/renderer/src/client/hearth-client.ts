@@ -97,10 +97,26 @@ export class HearthClient {
         return;
       }
       this.pending.set(id, { method, resolve, reject, onEvent });
-      signal?.addEventListener('abort', () => this.transport.send({ type: 'cancel', id }), { once: true });
+      let sent = false;
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (sent) {
+            this.transport.send({ type: 'cancel', id });
+            return;
+          }
+          this.pending.delete(id);
+          reject(new HearthError('CANCELLED', `${method} was cancelled before it started.`));
+        },
+        { once: true },
+      );
       this.transport
         .ready()
-        .then(() => this.transport.send({ type: 'request', id, method, params }))
+        .then(() => {
+          if (!this.pending.has(id)) return; // cancelled while the transport was connecting
+          sent = true;
+          this.transport.send({ type: 'request', id, method, params });
+        })
         .catch((error: unknown) => {
           this.pending.delete(id);
           reject(error instanceof HearthError ? error : new HearthError('INTERNAL', `Could not reach Hearth: ${String(error)}`));
