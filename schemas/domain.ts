@@ -65,6 +65,7 @@ export type Conversation = z.infer<typeof Conversation>;
 
 export const MessageRole = z.enum(['user', 'assistant']);
 
+/** An answer's text cites with markers `[n]`; `citations[n - 1]` is the source of marker `[n]`. */
 export const Message = z.object({
   id: Id,
   conversationId: Id,

@@ -131,6 +131,27 @@ describe('web mode in a browser', () => {
     await page.screenshot({ path: screenshotPath });
   });
 
+  it('restores the library and the latest conversation after a reload', async () => {
+    await page.reload();
+    await page.locator('[data-testid="assistant-message"]').filter({ hasText: '41 days' }).waitFor();
+    expect(await page.getByTestId('user-message').last().textContent()).toBe(kettleQuestion);
+    await expect.poll(() => page.getByTestId('document-item').count()).toBe(2);
+  });
+
+  it('creates a new empty space, and switches back to the first', async () => {
+    await page.getByRole('button', { name: 'New space' }).click();
+    await page.getByLabel('Name of the new space').fill('Contracts');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => page.locator('[data-testid="space-select"] option:checked').textContent()).toContain('Contracts');
+    await expect.poll(() => page.getByTestId('document-item').count()).toBe(0);
+    expect(await page.getByTestId('assistant-message').count()).toBe(0);
+
+    await page.getByTestId('space-select').selectOption({ label: 'My space (2)' });
+    await expect.poll(() => page.getByTestId('document-item').count()).toBe(2);
+    await page.getByTestId('new-conversation').click();
+    expect(await page.getByTestId('assistant-message').count()).toBe(0);
+  });
+
   it('raised no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });

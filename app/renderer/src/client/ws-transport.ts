@@ -15,6 +15,7 @@ export class WsTransport implements Transport {
   private readonly opened: Promise<void>;
   private listener: ((frame: ServerFrame) => void) | undefined;
   private closeListener: ((error: HearthError) => void) | undefined;
+  private closed = false;
 
   constructor(private readonly socket: SocketLike) {
     this.opened = new Promise((resolve, reject) => {
@@ -34,7 +35,10 @@ export class WsTransport implements Transport {
       }
       this.listener?.(frame as ServerFrame);
     });
-    socket.addEventListener('close', () => this.closeListener?.(new HearthError('INTERNAL', 'The connection to Hearth closed.')));
+    socket.addEventListener('close', () => {
+      this.closed = true;
+      this.closeListener?.(closedError());
+    });
   }
 
   /** Called with an error when the socket closes, so requests in flight can fail instead of hanging. */
@@ -43,10 +47,12 @@ export class WsTransport implements Transport {
   }
 
   ready(): Promise<void> {
-    return this.opened;
+    return this.closed ? Promise.reject(closedError()) : this.opened;
   }
 
   send(frame: ClientFrame): void {
+    // A closed browser WebSocket drops what it is given without a word; fail loudly instead.
+    if (this.closed) throw closedError();
     this.socket.send(JSON.stringify(frame));
   }
 
@@ -61,3 +67,5 @@ export class WsTransport implements Transport {
     this.socket.close();
   }
 }
+
+const closedError = () => new HearthError('INTERNAL', 'The connection to Hearth closed. Reload to reconnect.');

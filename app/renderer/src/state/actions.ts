@@ -99,7 +99,7 @@ export async function createSpace(name: string): Promise<boolean> {
 /** Queues files for ingest into the current space; each gets a progress row at once. */
 export function addFiles(files: readonly File[]): void {
   const spaceId = useSpacesStore.getState().currentSpaceId;
-  if (!spaceId || files.length === 0) return;
+  if (!spaceId || files.length === 0 || useAppStore.getState().connection !== 'ready') return;
   for (const file of files) {
     const upload: Upload = { id: `upload-${nextUploadId++}`, spaceId, name: file.name, stage: 'queued', fraction: 0 };
     useLibraryStore.setState((state) => ({ uploads: [...state.uploads, upload] }));
@@ -119,9 +119,19 @@ async function ingestFile(upload: Upload, file: File): Promise<void> {
         ? { documents: [...state.documents.filter((d) => d.id !== document.id), document] }
         : {},
     );
-    useSpacesStore.setState({ spaces: await client().call('spaces.list', {}) });
   } catch (error) {
     updateUpload(upload.id, { stage: 'failed', error: describe(error) });
+    return;
+  }
+  await refreshSpaces();
+}
+
+/** Re-reads the spaces, whose document counts the picker shows. */
+async function refreshSpaces(): Promise<void> {
+  try {
+    useSpacesStore.setState({ spaces: await client().call('spaces.list', {}) });
+  } catch (error) {
+    showProblem(`Could not refresh the spaces: ${describe(error).message}`);
   }
 }
 

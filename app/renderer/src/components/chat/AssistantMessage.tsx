@@ -1,8 +1,6 @@
-/**
- * One answer: its text with the [n] markers turned into citation chips, and the list of its sources.
- * The same component shows a stored answer and one still streaming in.
- */
+/** One answer, stored or still streaming in: its text with citation chips, and the list of its sources. */
 import type { Citation, ErrorPayload } from '../../../../../schemas/index.js';
+import { AnswerText } from './AnswerText.js';
 import { CitationChip } from './CitationChip.js';
 
 interface Props {
@@ -23,8 +21,11 @@ export function AssistantMessage({ text, citations, streaming = false, error = n
       {text === '' && streaming && <p className="muted">Searching your documents…</p>}
       {text !== '' && (
         <div className="answer-text">
-          <AnswerText text={text} citations={citations} />
-          {streaming && <span className="cursor" aria-hidden="true" />}
+          <AnswerText
+            text={text}
+            citations={citations}
+            trailing={streaming && <span className="cursor" aria-hidden="true" />}
+          />
         </div>
       )}
       {error && (
@@ -34,23 +35,6 @@ export function AssistantMessage({ text, citations, streaming = false, error = n
       )}
       <SourceList citations={citations} />
     </article>
-  );
-}
-
-const MARKER = /\[(\d{1,3})\]/;
-
-function AnswerText({ text, citations }: Pick<Props, 'text' | 'citations'>) {
-  // With a capturing group, split puts each marker's number at the odd positions.
-  const parts = text.split(new RegExp(MARKER, 'g'));
-  return (
-    <>
-      {parts.map((part, position) => {
-        if (position % 2 === 0) return part;
-        const index = Number(part);
-        const citation = citations[index - 1];
-        return citation ? <CitationChip key={position} index={index} citation={citation} /> : `[${part}]`;
-      })}
-    </>
   );
 }
 

@@ -1,16 +1,19 @@
 /** Takes files in, by drag-and-drop or through the file picker, and queues them for ingest. */
 import { useRef, useState, type DragEvent } from 'react';
 import { addFiles } from '../../state/actions.js';
+import { useAppStore } from '../../state/app-store.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
 
 export function DropZone() {
-  const spaceReady = useSpacesStore((state) => state.currentSpaceId !== null);
+  const hasSpace = useSpacesStore((state) => state.currentSpaceId !== null);
+  const connected = useAppStore((state) => state.connection === 'ready');
+  const canAdd = hasSpace && connected;
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
   const over = (event: DragEvent) => {
     event.preventDefault();
-    event.dataTransfer.dropEffect = spaceReady ? 'copy' : 'none';
+    event.dataTransfer.dropEffect = canAdd ? 'copy' : 'none';
     setDragging(true);
   };
   const leave = (event: DragEvent) => {
@@ -20,7 +23,7 @@ export function DropZone() {
   const drop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
-    if (spaceReady) addFiles(Array.from(event.dataTransfer.files));
+    if (canAdd) addFiles(Array.from(event.dataTransfer.files));
   };
 
   return (
@@ -33,7 +36,7 @@ export function DropZone() {
       onDrop={drop}
     >
       <p className="drop-zone__hint">Drop Markdown or text files here</p>
-      <button type="button" className="button" disabled={!spaceReady} onClick={() => input.current?.click()}>
+      <button type="button" className="button" disabled={!canAdd} onClick={() => input.current?.click()}>
         Add files
       </button>
       <input
