@@ -16,6 +16,13 @@ export const ErrorCode = z.enum([
   'FILE_TOO_LARGE',
   'UNSUPPORTED_FORMAT',
   'FORBIDDEN',
+  'MODEL_CONFIG_INVALID', // models.toml cannot be read, or an entry in it is wrong
+  'MODEL_NOT_FOUND', // no model by that alias, or its files are missing
+  'MODEL_INVALID', // the file is not a model Hearth can load (not GGUF, truncated, wrong layout)
+  'MODEL_TOO_LARGE', // the model does not fit the memory available
+  'MODEL_CRASHED', // the worker running a model died; it is restarted
+  'REMOTE_ERROR', // a remote model server answered with an error
+  'TIMEOUT',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
