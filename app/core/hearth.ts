@@ -9,7 +9,7 @@ import { Documents, ingestDocument, searchableText } from './ingest/index.js';
 import { KeywordIndex, retrieve } from './retrieval/index.js';
 import { Dispatcher, type Handlers } from './rpc/index.js';
 import { Spaces } from './spaces/index.js';
-import { hearthVersion } from './version.js';
+import { hearthVersion } from './package-root.js';
 import { BlobStore, openDatabase, type Db } from './storage/index.js';
 
 export interface HearthOptions {

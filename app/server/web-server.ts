@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RpcSession, type Hearth } from '../core/index.js';
-import { hearthVersion } from '../core/version.js';
+import { hearthVersion } from '../core/package-root.js';
 
 export interface WebServerOptions {
   hearth: Hearth;

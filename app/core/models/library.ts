@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
+import { packageRoot } from '../package-root.js';
 
 export const ModelKind = z.enum(['llm', 'embed', 'rerank']);
 export type ModelKind = z.infer<typeof ModelKind>;
@@ -80,7 +81,7 @@ export function defaultLibraryFolder(env: NodeJS.ProcessEnv = process.env, bundl
 }
 
 function bundledLibraryFolder(): string {
-  return path.resolve(process.env.HEARTH_RESOURCES ?? 'resources', 'models');
+  return path.join(packageRoot(), 'resources', 'models');
 }
 
 /** Reads and validates a library. A missing models.toml is an empty library, not an error. */

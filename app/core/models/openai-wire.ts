@@ -104,7 +104,7 @@ export function serializeSseData(data: unknown | '[DONE]'): string {
  * Splits a byte stream into SSE `data:` payloads. Multi-line data fields are joined with "\n" as the
  * SSE specification says; comments and other fields are ignored.
  */
-export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+export async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];
@@ -122,14 +122,24 @@ export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenera
     if (value.startsWith(' ')) value = value.slice(1);
     data.push(value);
   };
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline;
-    while ((newline = buffer.search(/\r\n|\r|\n/)) !== -1) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
-      yield* flushLine(line);
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value: chunk } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(chunk, { stream: true });
+      let newline;
+      while ((newline = buffer.search(/\r\n|\r|\n/)) !== -1) {
+        // A CR that ends this chunk may be half of a CRLF split across chunks: wait for the next one.
+        if (newline === buffer.length - 1 && buffer.endsWith('\r')) break;
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
+        yield* flushLine(line);
+      }
     }
+  } finally {
+    // A reader that stops early (break, cancel) must let the connection go.
+    reader.cancel().catch(() => undefined);
   }
   buffer += decoder.decode();
   if (buffer) yield* flushLine(buffer);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HearthError } from '../../../schemas/index.js';
+import { packageRoot } from '../package-root.js';
 import { WorkerMessage, type HostMessage } from './worker-protocol.js';
 
 interface Pending {
@@ -144,19 +145,9 @@ export function resolveWorkerScript(name: string): string {
   const candidates = [
     path.resolve(here, '../../workers', name, 'worker.js'),
     path.resolve(here, 'workers', `${name}.js`),
-    path.join(packageRoot(here), 'dist', 'app', 'workers', name, 'worker.js'),
+    path.join(packageRoot(), 'dist', 'app', 'workers', name, 'worker.js'),
   ];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new HearthError('INTERNAL', `The ${name} worker is not built (looked in ${candidates.join(', ')}). Run: npm run build:node`);
   return found;
-}
-
-function packageRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return from;
-    dir = parent;
-  }
-  return dir;
 }
