@@ -11,7 +11,7 @@ export const Space = z.object({
 });
 export type Space = z.infer<typeof Space>;
 
-export const DocumentFormat = z.enum(['markdown', 'text']);
+export const DocumentFormat = z.enum(['markdown', 'text', 'pdf', 'docx', 'xlsx', 'csv', 'pptx', 'html']);
 export type DocumentFormat = z.infer<typeof DocumentFormat>;
 
 export const DocumentInfo = z.object({

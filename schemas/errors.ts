@@ -15,6 +15,9 @@ export const ErrorCode = z.enum([
   'FILE_BINARY',
   'FILE_TOO_LARGE',
   'UNSUPPORTED_FORMAT',
+  'FILE_CORRUPT', // the file claims a format but its contents are broken
+  'PASSWORD_REQUIRED', // an encrypted document: ask the user for its password
+  'PASSWORD_INCORRECT',
   'FORBIDDEN',
   'MODEL_CONFIG_INVALID', // models.toml cannot be read, or an entry in it is wrong
   'MODEL_NOT_FOUND', // no model by that alias, or its files are missing

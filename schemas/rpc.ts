@@ -15,6 +15,7 @@ import {
   RetrievalHit,
   Space,
 } from './domain.js';
+import { ModelImportResult, ModelKindName, ModelLibraryInfo, SmokeReport } from './models.js';
 
 interface CallSpec<P extends z.ZodType, R extends z.ZodType> {
   kind: 'call';
@@ -98,6 +99,13 @@ export const methods = {
   ),
   'conversations.list': call(SpaceRef, z.array(Conversation)),
   'conversations.messages': call(z.object({ conversationId: Id }), z.array(Message)),
+  'models.list': call(z.object({}), ModelLibraryInfo),
+  'models.check': call(z.object({ kind: ModelKindName, alias: z.string().min(1) }), SmokeReport),
+  'models.use': call(z.object({ kind: ModelKindName, alias: z.string().min(1) }), ModelLibraryInfo),
+  'models.import': call(
+    z.object({ path: z.string().min(1), alias: z.string().min(1).optional(), kind: ModelKindName.optional() }),
+    ModelImportResult,
+  ),
   'chat.ask': stream(
     z.object({
       spaceId: Id,

@@ -4,18 +4,21 @@
  */
 import path from 'node:path';
 import { HearthError, type IngestProgress, type IngestResult, type DocumentSource } from '../../schemas/index.js';
-import { askExtractive, Conversations } from './chat/index.js';
+import { askQuestion, Conversations } from './chat/index.js';
+import { ModelRuntime, defaultLibraryFolder, findModel, importModel, smokeCheck } from './models/index.js';
 import { Documents, ingestDocument, searchableText } from './ingest/index.js';
 import { KeywordIndex, retrieve } from './retrieval/index.js';
 import { Dispatcher, type Handlers } from './rpc/index.js';
 import { Spaces } from './spaces/index.js';
 import { hearthVersion } from './package-root.js';
-import { BlobStore, openDatabase, type Db } from './storage/index.js';
+import { BlobStore, Settings, openDatabase, type Db } from './storage/index.js';
 
 export interface HearthOptions {
   dataDir: string;
   /** The largest file ingest accepts; default `HEARTH_MAX_FILE_MB` or 32 MB. */
   maxFileBytes?: number;
+  /** The model library folder; default `HEARTH_MODELS`, `MODEL_DIR`, or the bundled one. */
+  modelLibrary?: string;
 }
 
 
@@ -24,6 +27,7 @@ export class Hearth {
   readonly spaces: Spaces;
   readonly documents: Documents;
   readonly conversations: Conversations;
+  readonly models: ModelRuntime;
   private readonly keywordIndex: KeywordIndex;
   private readonly blobs: BlobStore;
   private readonly opened = new Map<string, Promise<void>>();
@@ -33,8 +37,10 @@ export class Hearth {
     readonly dataDir: string,
     private readonly db: Db,
     maxFileBytes: number,
+    modelLibrary: string,
   ) {
     this.maxFileBytes = maxFileBytes;
+    this.models = new ModelRuntime(modelLibrary, new Settings(db));
     this.spaces = new Spaces(db);
     this.documents = new Documents(db);
     this.conversations = new Conversations(db);
@@ -46,7 +52,7 @@ export class Hearth {
   static async open(options: HearthOptions): Promise<Hearth> {
     const dataDir = path.resolve(options.dataDir);
     const db = openDatabase(dataDir);
-    return new Hearth(dataDir, db, options.maxFileBytes ?? defaultMaxFileBytes());
+    return new Hearth(dataDir, db, options.maxFileBytes ?? defaultMaxFileBytes(), path.resolve(options.modelLibrary ?? defaultLibraryFolder()));
   }
 
   ingest(spaceId: string, source: DocumentSource, signal?: AbortSignal): AsyncGenerator<IngestProgress, IngestResult> {
@@ -73,10 +79,12 @@ export class Hearth {
   async *ask(request: { spaceId: string; question: string; conversationId?: string | undefined }, signal?: AbortSignal) {
     await this.openSpace(request.spaceId);
     const retrieveInSpace = (query: string, limit: number) => retrieve(this.db, this.keywordIndex, { spaceId: request.spaceId, query, limit });
-    return yield* askExtractive({ conversations: this.conversations, retrieve: retrieveInSpace }, request, signal);
+    const deps = { conversations: this.conversations, retrieve: retrieveInSpace, chatModel: () => this.models.chatModel() };
+    return yield* askQuestion(deps, request, signal);
   }
 
   async dispose(): Promise<void> {
+    await this.models.dispose();
     await this.keywordIndex.flush();
     this.db.close();
   }
@@ -86,9 +94,8 @@ export class Hearth {
     this.spaces.get(spaceId);
     let opening = this.opened.get(spaceId);
     if (!opening) {
-      opening = this.keywordIndex.open(spaceId, this.spaces.generation(spaceId), () =>
-        [...this.documents.chunksOfSpace(spaceId)].map((chunk) => ({ id: chunk.id, text: searchableText(chunk) })),
-      );
+      const chunks = () => [...this.documents.chunksOfSpace(spaceId)].map((chunk) => ({ id: chunk.id, text: searchableText(chunk) }));
+      opening = this.keywordIndex.open(spaceId, this.spaces.generation(spaceId), chunks).then(() => undefined);
       opening.catch(() => this.opened.delete(spaceId));
       this.opened.set(spaceId, opening);
     }
@@ -97,7 +104,11 @@ export class Hearth {
 
   private handlers(): Handlers {
     return {
-      'app.info': async () => ({ version: hearthVersion(), dataDir: this.dataDir, answerMode: 'extractive' as const }),
+      'app.info': async () => ({
+        version: hearthVersion(),
+        dataDir: this.dataDir,
+        answerMode: (await this.models.active('llm')) ? ('llm' as const) : ('extractive' as const),
+      }),
       'spaces.list': async () => this.spaces.list(),
       'spaces.create': async ({ name }) => this.spaces.create(name),
       'documents.list': async ({ spaceId }) => {
@@ -113,6 +124,21 @@ export class Hearth {
       },
       'conversations.messages': async ({ conversationId }) => this.conversations.messages(conversationId),
       'chat.ask': (params, { signal }) => this.ask(params, signal),
+      'models.list': () => this.models.describe(),
+      'models.check': async ({ kind, alias }, { signal }) => {
+        const entry = findModel(await this.models.library({ reload: true }), kind, alias);
+        if (!entry) throw new HearthError('MODEL_NOT_FOUND', `There is no ${kind} model "${alias}" in the library.`);
+        return smokeCheck(entry, { signal });
+      },
+      'models.use': async ({ kind, alias }) => {
+        await this.models.use(kind, alias);
+        return this.models.describe();
+      },
+      'models.import': async ({ path: source, alias, kind }) => {
+        const result = await importModel({ library: this.models.libraryFolder, source, ...(alias ? { alias } : {}), ...(kind ? { kind } : {}) });
+        await this.models.library({ reload: true });
+        return result;
+      },
     };
   }
 }

@@ -7,10 +7,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HearthError, isHearthError, type Space } from '../../schemas/index.js';
-import { createHearth, defaultDataDir, type Hearth } from '../core/index.js';
+import { createHearth, defaultDataDir, type Hearth, type HearthOptions } from '../core/index.js';
+import { models } from './cli-models.js';
+import { ExitCode, UsageError } from './cli-usage.js';
 import { startWebServer } from './web-server.js';
 
-export const ExitCode = { ok: 0, inputFailed: 1, usage: 2, internal: 3 } as const;
+export { ExitCode };
 
 const usage = `Usage: hearth <command> [options]
 
@@ -19,13 +21,18 @@ Commands:
   ingest <paths…> --space S            Add files (folders are walked) to space S, creating it if needed
   ask "question" --space S [--json]    Answer from space S's documents, with citations
   spaces                               List spaces
+  models list                          The model library: entries, what is active, problems
+  models check [alias…]                Smoke-test models (load, 10-token completion, embed, rerank)
+  models import <file|folder> [--alias A] [--kind llm|embed|rerank]
+                                       Copy a model into the library as a new immutable version
+  models use <alias> [--kind K]        Make a model the active one of its kind
 
 Options for every command:
   --data-dir DIR   Hearth's data folder (default: $HEARTH_DATA_DIR or ${defaultDataDir()})
+  --models DIR     The model library folder (default: $HEARTH_MODELS, $MODEL_DIR, or the bundled one)
   --help           Show this help
 `;
 
-class UsageError extends Error {}
 
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
   let parsed;
@@ -39,6 +46,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         json: { type: 'boolean' },
+        models: { type: 'string' },
+        alias: { type: 'string' },
+        kind: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -53,19 +63,30 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     return values.help ? ExitCode.ok : ExitCode.usage;
   }
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+  const modelLibrary = values.models ? path.resolve(values.models) : undefined;
+  const withHearth = async (run: (hearth: Hearth) => Promise<number>): Promise<number> => {
+    const hearth = await createHearth({ dataDir, ...(modelLibrary ? { modelLibrary } : {}) });
+    try {
+      return await run(hearth);
+    } finally {
+      await hearth.dispose();
+    }
+  };
   try {
     switch (command) {
       case 'serve':
-        return await serve(dataDir, values.host ?? '127.0.0.1', parsePort(values.port), out);
+        return await serve({ dataDir, ...(modelLibrary ? { modelLibrary } : {}) }, values.host ?? '127.0.0.1', parsePort(values.port), out);
       case 'ingest':
-        return await withHearth(dataDir, (hearth) => ingest(hearth, rest, requireSpace(values.space), out, err));
+        return await withHearth((hearth) => ingest(hearth, rest, requireSpace(values.space), out, err));
       case 'ask':
-        return await withHearth(dataDir, (hearth) => ask(hearth, rest, requireSpace(values.space), values.json ?? false, out));
+        return await withHearth((hearth) => ask(hearth, rest, requireSpace(values.space), values.json ?? false, out));
       case 'spaces':
-        return await withHearth(dataDir, async (hearth) => {
+        return await withHearth(async (hearth) => {
           for (const space of hearth.spaces.list()) out.write(`${space.name}\t${space.id}\t${space.documentCount} documents\n`);
           return ExitCode.ok;
         });
+      case 'models':
+        return await withHearth((hearth) => models(hearth, rest, { alias: values.alias, kind: values.kind, json: values.json ?? false }, out));
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -95,17 +116,9 @@ function parsePort(port: string | undefined): number {
   return value;
 }
 
-async function withHearth(dataDir: string, run: (hearth: Hearth) => Promise<number>): Promise<number> {
-  const hearth = await createHearth({ dataDir });
-  try {
-    return await run(hearth);
-  } finally {
-    await hearth.dispose();
-  }
-}
-
-async function serve(dataDir: string, host: string, port: number, out: NodeJS.WritableStream): Promise<number> {
-  const hearth = await createHearth({ dataDir });
+async function serve(options: HearthOptions, host: string, port: number, out: NodeJS.WritableStream): Promise<number> {
+  const hearth = await createHearth(options);
+  const dataDir = hearth.dataDir;
   const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
   const server = await startWebServer({ hearth, staticDir, host, port });
   out.write(`Hearth is running at ${server.url}\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`);

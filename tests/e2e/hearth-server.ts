@@ -12,8 +12,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function startHearthServer(dataDir: string, { timeoutMs = 30_000 } = {}): Promise<RunningServer> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/hearth.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+export interface ServerOptions {
+  timeoutMs?: number;
+  /** The model library folder (`--models`); without it the server uses its default library. */
+  modelLibrary?: string;
+}
+
+export function startHearthServer(dataDir: string, { timeoutMs = 30_000, modelLibrary }: ServerOptions = {}): Promise<RunningServer> {
+  const args = ['serve', '--port', '0', '--data-dir', dataDir, ...(modelLibrary ? ['--models', modelLibrary] : [])];
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/hearth.js'), ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

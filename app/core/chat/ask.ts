@@ -1,14 +1,18 @@
 /**
- * Answers a question in a space. With no language model configured the answer is extractive: the best
- * passages, quoted with numbered citations, streamed as they are written. Question and answer are stored
- * in the conversation.
+ * Answers a question from a space's documents. The question and the answer are stored in the
+ * conversation; the passages used are the answer's numbered citations (`[n]` ↔ `citations[n-1]`).
+ * With a language model the answer is written from the passages; without one — or when the model
+ * cannot start — it is extractive: the best passages quoted, streamed the same way.
  */
 import { HearthError, type AnswerEvent, type Citation, type Message, type RetrievalHit } from '../../../schemas/index.js';
+import type { ChatMessage, ChatModel } from '../models/index.js';
 import type { Conversations } from './conversations.js';
 
 export interface AskDeps {
   conversations: Conversations;
-  retrieve(query: string, limit: number): RetrievalHit[];
+  retrieve(query: string, limit: number): Promise<RetrievalHit[]> | RetrievalHit[];
+  /** The language model, when one is configured; it is opened only when a question needs it. */
+  chatModel?: () => Promise<ChatModel | undefined>;
 }
 
 export interface AskRequest {
@@ -17,44 +21,103 @@ export interface AskRequest {
   conversationId?: string | undefined;
 }
 
-/** How many passages an extractive answer quotes. */
-const passagesPerAnswer = 3;
-/** Words per streamed delta: small enough to read as a stream, large enough not to flood the socket. */
+/** How many passages an extractive answer quotes, and how many a model reads. */
+const extractivePassages = 3;
+const modelPassages = 6;
+/** Earlier turns a model sees, so follow-up questions make sense. */
+const historyTurns = 6;
+/** Words per streamed delta of an extractive answer. */
 const wordsPerDelta = 6;
 
-export async function* askExtractive(deps: AskDeps, request: AskRequest, signal?: AbortSignal): AsyncGenerator<AnswerEvent, Message> {
+export async function* askQuestion(deps: AskDeps, request: AskRequest, signal?: AbortSignal): AsyncGenerator<AnswerEvent, Message> {
   const conversation = request.conversationId
     ? deps.conversations.get(request.conversationId)
     : deps.conversations.create(request.spaceId, titleOf(request.question));
   if (conversation.spaceId !== request.spaceId) {
     throw new HearthError('BAD_REQUEST', `Conversation ${conversation.id} belongs to another space.`, { conversationId: conversation.id });
   }
+  const history = deps.conversations.messages(conversation.id).slice(-historyTurns);
   const question = deps.conversations.append(conversation.id, { role: 'user', content: request.question, citations: [] });
   yield { type: 'conversation', conversation, question };
 
-  const hits = deps.retrieve(request.question, passagesPerAnswer);
-  const citations: Citation[] = [];
-  let content = '';
+  let model: ChatModel | undefined;
+  let modelProblem: string | undefined;
+  try {
+    model = await deps.chatModel?.();
+  } catch (error) {
+    modelProblem = (error as Error).message;
+  }
+  const hits = await deps.retrieve(request.question, model ? modelPassages : extractivePassages);
+  const answer = { content: '', citations: [] as Citation[] };
+  if (model && hits.length > 0) {
+    yield* generated(model, history, request.question, hits, answer, signal);
+  } else {
+    yield* extractive(hits, answer, signal, modelProblem);
+  }
+  return deps.conversations.append(conversation.id, { role: 'assistant', content: answer.content.trim(), citations: answer.citations });
+}
+
+async function* generated(
+  model: ChatModel,
+  history: Message[],
+  question: string,
+  hits: RetrievalHit[],
+  answer: { content: string; citations: Citation[] },
+  signal?: AbortSignal,
+): AsyncGenerator<AnswerEvent> {
+  for (const [i, hit] of hits.entries()) {
+    answer.citations.push(hit.citation);
+    yield { type: 'citation', index: i + 1, citation: hit.citation };
+  }
+  const passages = hits
+    .map((hit, i) => `[${i + 1}] ${[hit.citation.documentName, ...hit.citation.headingPath].join(' › ')}\n${hit.text}`)
+    .join('\n\n');
+  const messages: ChatMessage[] = [
+    {
+      role: 'system',
+      content:
+        'You answer questions from the user’s own documents. Use only the numbered passages given with the question. ' +
+        'After each claim, cite its passage as [n]. If the passages do not contain the answer, say so plainly. ' +
+        'Answer in the language of the question.',
+    },
+    ...history.map((message) => ({ role: message.role, content: message.content })),
+    { role: 'user', content: `Passages:\n\n${passages}\n\nQuestion: ${question}` },
+  ];
+  for await (const event of model.chat({ messages, maxTokens: 1024, temperature: 0.2 }, signal ? { signal } : {})) {
+    if (event.type === 'delta') {
+      answer.content += event.text;
+      yield { type: 'delta', text: event.text };
+    } else if (event.finishReason === 'cancelled') {
+      throw new HearthError('CANCELLED', 'The answer was cancelled.');
+    }
+  }
+}
+
+function* extractive(
+  hits: RetrievalHit[],
+  answer: { content: string; citations: Citation[] },
+  signal: AbortSignal | undefined,
+  modelProblem: string | undefined,
+): Generator<AnswerEvent> {
   const write = function* (text: string): Generator<AnswerEvent> {
     for (const piece of pieces(text)) {
       if (signal?.aborted) throw new HearthError('CANCELLED', 'The answer was cancelled.');
-      content += piece;
+      answer.content += piece;
       yield { type: 'delta', text: piece };
     }
   };
-
+  if (modelProblem) yield* write(`The language model could not start (${modelProblem}), so this answer quotes the documents instead.\n\n`);
   if (hits.length === 0) {
     yield* write('Nothing in this space’s documents matches the question. Try other words, or add documents that cover it.');
-  } else {
-    yield* write('No language model is configured, so here are the passages that best match the question:\n\n');
-    for (const [i, hit] of hits.entries()) {
-      citations.push(hit.citation);
-      yield { type: 'citation', index: i + 1, citation: hit.citation };
-      const where = [hit.citation.documentName, ...hit.citation.headingPath].join(' › ');
-      yield* write(`[${i + 1}] ${where}\n${quote(hit.text)}\n\n`);
-    }
+    return;
   }
-  return deps.conversations.append(conversation.id, { role: 'assistant', content: content.trimEnd(), citations });
+  if (!modelProblem) yield* write('No language model is configured, so here are the passages that best match the question:\n\n');
+  for (const [i, hit] of hits.entries()) {
+    answer.citations.push(hit.citation);
+    yield { type: 'citation', index: i + 1, citation: hit.citation };
+    const where = [hit.citation.documentName, ...hit.citation.headingPath].join(' › ');
+    yield* write(`[${i + 1}] ${where}\n${quote(hit.text)}\n\n`);
+  }
 }
 
 function* pieces(text: string): Generator<string> {

@@ -1,3 +1,3 @@
 /** Chat: conversations, their messages, and answering a question from a space's documents. */
 export { Conversations, formatConversationKey } from './conversations.js';
-export { askExtractive, type AskDeps, type AskRequest } from './ask.js';
+export { askQuestion, type AskDeps, type AskRequest } from './ask.js';

@@ -23,3 +23,10 @@ export {
   remoteOptionsFrom,
   type RemoteOptions,
 } from './openai-compatible.js';
+export { ModelRuntime } from './runtime.js';
+export { importModel, type ImportRequest, type ImportResult } from './import.js';
+export { smokeCheck } from './smoke-check.js';
+export { openChatModel, openEmbedder, openReranker } from './providers.js';
+export { LocalEmbedder, LocalReranker, type BatchProgress, type LocalCallOptions, type LocalTransformersOptions } from './local-transformers.js';
+export { LocalLlamaChatModel, LlmInfo, type LocalLlamaOptions } from './local-llama.js';
+export { defaultLlmThreads, resolveLlmThreads } from './threads.js';

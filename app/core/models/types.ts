@@ -37,6 +37,8 @@ export interface CallOptions {
 
 export interface ChatModel {
   readonly id: string;
+  /** Where it computes: `cuda`, `vulkan`, `metal`, `cpu`, or `remote`. */
+  readonly device?: string;
   /** Streams the reply. Aborting the signal stops generation; the stream then ends with `cancelled`. */
   chat(request: ChatRequest, options?: CallOptions): AsyncIterable<ChatEvent>;
   dispose(): Promise<void>;

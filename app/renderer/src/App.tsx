@@ -1,22 +1,29 @@
-/** The workstation's one screen: the header, the library, the chat and (when a source is open) the citation panel. */
+/**
+ * The workstation's window: the header over one of two pages — the library, the chat and (when a source is
+ * open) the citation panel; or the Models page. Both pages stay mounted so switching keeps what is typed and scrolled.
+ */
 import { ChatColumn } from './components/chat/ChatColumn.js';
 import { CitationPanel } from './components/citation/CitationPanel.js';
 import { Header } from './components/header/Header.js';
 import { ProblemBanner } from './components/header/ProblemBanner.js';
 import { LibraryColumn } from './components/library/LibraryColumn.js';
+import { ModelsPage } from './components/models/ModelsPage.js';
 import { useCitationStore } from './state/citation-store.js';
+import { useViewStore } from './state/view-store.js';
 
 export function App() {
   const citationOpen = useCitationStore((state) => state.open !== null);
+  const view = useViewStore((state) => state.view);
   return (
     <div className="app">
       <Header />
       <ProblemBanner />
-      <main className={citationOpen ? 'workspace workspace--with-source' : 'workspace'}>
+      <main className={citationOpen ? 'workspace workspace--with-source' : 'workspace'} hidden={view !== 'documents'}>
         <LibraryColumn />
         <ChatColumn />
         {citationOpen && <CitationPanel />}
       </main>
+      <ModelsPage hidden={view !== 'models'} />
     </div>
   );
 }

@@ -19,6 +19,8 @@ export interface Connection {
   client: HearthClient;
   /** How a file the user dropped or picked is handed to `documents.ingest`. */
   sourceOf(file: File): Promise<DocumentSource>;
+  /** Where a dropped file or folder is on the core's disk; only the desktop app knows, a browser never says. */
+  pathOnDisk?(file: File): string;
   /** Calls `listener` with a message if the connection to the core drops. */
   onLost(listener: (message: string) => void): void;
 }
@@ -29,6 +31,7 @@ export function connectToHearth(): Connection {
     return {
       client: new HearthClient(new IpcTransport(bridge)),
       sourceOf: (file) => Promise.resolve({ kind: 'path', path: bridge.pathForFile(file) }),
+      pathOnDisk: (file) => bridge.pathForFile(file),
       onLost: () => undefined, // the IPC bridge lives as long as the window
     };
   }

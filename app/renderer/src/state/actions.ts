@@ -20,7 +20,8 @@ let nextUploadId = 1;
 /** The answer being streamed; aborting it cancels the work in the core too. */
 let activeAsk: AbortController | undefined;
 
-function connected(): Connection {
+/** The connection `startHearth` was given; other action modules (model-actions.ts) reach the core through it. */
+export function connected(): Connection {
   if (!connection) throw new HearthError('INTERNAL', 'Hearth is not connected yet.');
   return connection;
 }
@@ -240,7 +241,7 @@ function showProblem(problem: string): void {
 }
 
 /** Any failure as the contract's error payload, so the UI shows one shape: a code and a message. */
-function describe(error: unknown): ErrorPayload {
+export function describe(error: unknown): ErrorPayload {
   if (error instanceof HearthError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,0 +1,42 @@
+/** What answers use right now, per kind, and the device local models run on once it is known. */
+import { useModelsStore } from '../../state/models-store.js';
+
+/** The `embed` value that means no embedding model is installed and the built-in hash embedder answers. */
+const HASH_EMBEDDER = 'hash';
+
+export function ActiveModels() {
+  const active = useModelsStore((state) => state.library?.active);
+  const device = useModelsStore((state) => state.library?.device ?? null);
+  if (!active) return null;
+  return (
+    <section className="side-card" aria-labelledby="in-use-title" data-testid="models-in-use">
+      <h3 id="in-use-title" className="side-card__title">
+        In use
+      </h3>
+      <dl className="in-use">
+        <dt>Language model</dt>
+        <dd data-testid="active-llm">
+          {active.llm ?? <span className="in-use__none">none — answers quote passages</span>}
+        </dd>
+        <dt>Embeddings</dt>
+        <dd data-testid="active-embed">
+          {active.embed === HASH_EMBEDDER ? (
+            <span className="in-use__notice" data-testid="embedder-notice">
+              built-in hash embedder — no embedding model installed
+            </span>
+          ) : (
+            active.embed
+          )}
+        </dd>
+        <dt>Reranker</dt>
+        <dd data-testid="active-rerank">{active.rerank ?? <span className="in-use__none">none</span>}</dd>
+        {device && (
+          <>
+            <dt>Device</dt>
+            <dd data-testid="active-device">{device}</dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}
