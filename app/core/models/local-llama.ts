@@ -203,6 +203,7 @@ export class LocalLlamaChatModel implements ChatModel {
    * a second is ended anyway.
    */
   async kill(): Promise<void> {
+    if (!this.host.running) return; // already gone; a call would only start a worker to stop it
     await withTimeout(this.host.call('halt', {}), 1_000);
     await this.host.kill();
   }
@@ -215,7 +216,7 @@ export class LocalLlamaChatModel implements ChatModel {
   async dispose(): Promise<void> {
     // Free the weights and context in an orderly way before the thread goes; a worker that is stuck or
     // already dead is simply ended.
-    await withTimeout(this.host.call('unload', {}), 5_000);
+    if (this.host.running) await withTimeout(this.host.call('unload', {}), 5_000);
     await this.host.dispose();
   }
 }

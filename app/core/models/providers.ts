@@ -13,21 +13,21 @@ export async function openChatModel(entry: ModelEntry): Promise<ChatModel> {
   const source = entry.source;
   if (source.kind === 'remote') return new OpenAICompatibleChatModel(remoteOptionsFrom(source));
   if (source.format !== 'gguf') throw unsupported(entry, 'language models run from GGUF files (format = "gguf")');
-  return LocalLlamaChatModel.load(source, source.max_context ? { contextSize: source.max_context } : {});
+  return LocalLlamaChatModel.load(source, { id: `llm.${entry.name}`, ...(source.max_context ? { contextSize: source.max_context } : {}) });
 }
 
 export async function openEmbedder(entry: ModelEntry): Promise<Embedder> {
   const source = entry.source;
   if (source.kind === 'remote') return new OpenAICompatibleEmbedder(remoteOptionsFrom(source));
   if (source.format === 'gguf') throw unsupported(entry, 'embedding models run from ONNX folders (format = "onnx")');
-  return LocalEmbedder.create(source);
+  return LocalEmbedder.create(source, { id: `embed.${entry.name}` });
 }
 
 export async function openReranker(entry: ModelEntry): Promise<Reranker> {
   const source = entry.source;
   if (source.kind === 'remote') return new OpenAICompatibleReranker(remoteOptionsFrom(source));
   if (source.format === 'gguf') throw unsupported(entry, 'rerankers run from ONNX folders (format = "onnx")');
-  return LocalReranker.create(source);
+  return LocalReranker.create(source, { id: `rerank.${entry.name}` });
 }
 
 function unsupported(entry: ModelEntry, rule: string): HearthError {

@@ -46,6 +46,11 @@ export class WorkerHost {
     return this.send<R>(worker, method, params, options);
   }
 
+  /** Whether a worker thread is up now (a call on a host that is not running starts one). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
   /** Ends the worker thread (it is restarted by the next call); in-flight calls fail with MODEL_CRASHED. */
   async kill(): Promise<void> {
     const worker = this.worker;
@@ -87,6 +92,8 @@ export class WorkerHost {
 
   private ensureWorker(): Promise<Worker> {
     if (this.disposed) return Promise.reject(new HearthError('CANCELLED', `The ${this.options.name} worker was shut down.`));
+    // A worker still running its `init` is not ready: callers wait for the same start.
+    if (this.starting) return this.starting;
     if (this.worker) return Promise.resolve(this.worker);
     this.starting ??= this.start().finally(() => (this.starting = undefined));
     return this.starting;
@@ -100,7 +107,16 @@ export class WorkerHost {
     worker.on('error', (error) => this.crashed(worker, error));
     worker.on('exit', (code) => this.crashed(worker, new Error(`exited with code ${code}`)));
     this.worker = worker;
-    if (this.options.init) await this.send(worker, this.options.init.method, this.options.init.params, {});
+    if (this.options.init) {
+      try {
+        await this.send(worker, this.options.init.method, this.options.init.params, {});
+      } catch (error) {
+        // A worker that could not initialise is of no use: end it, so the next call starts afresh.
+        if (this.worker === worker) this.worker = undefined;
+        await worker.terminate();
+        throw error;
+      }
+    }
     return worker;
   }
 
