@@ -152,8 +152,8 @@ export class WorkerHost {
 }
 
 /**
- * Where a worker's script is: next to this module in the compiled tree (`dist/app/workers/<name>/worker.js`),
- * in the Electron bundle (`out/main/workers/<name>.js`), or — when the core runs from source, as in
+ * Where a worker's script is: in the compiled tree (`dist/app/workers/<name>/worker.js`), in the
+ * Electron bundle (`out/main/workers/<name>.js`, beside or above the chunk holding this module), or — when the core runs from source, as in
  * tests — in the compiled tree under the package root.
  */
 export function resolveWorkerScript(name: string): string {
@@ -161,6 +161,7 @@ export function resolveWorkerScript(name: string): string {
   const candidates = [
     path.resolve(here, '../../workers', name, 'worker.js'),
     path.resolve(here, 'workers', `${name}.js`),
+    path.resolve(here, '..', 'workers', `${name}.js`), // the bundler may place this module in out/main/chunks/
     path.join(packageRoot(), 'dist', 'app', 'workers', name, 'worker.js'),
   ];
   const found = candidates.find((candidate) => existsSync(candidate));
