@@ -23,6 +23,10 @@ export const DocumentInfo = z.object({
   sizeBytes: z.number().int().nonnegative(),
   chunkCount: z.number().int().nonnegative(),
   createdAt: z.string(),
+  /** Pages of a PDF. */
+  pageCount: z.number().int().nonnegative().optional(),
+  /** What the reader noticed: pages without text, OCR used or unavailable… */
+  warnings: z.array(z.string()).default([]),
 });
 export type DocumentInfo = z.infer<typeof DocumentInfo>;
 
@@ -35,6 +39,14 @@ export const Citation = z.object({
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
   snippet: z.string(),
+  /** PDF pages the passage spans (1-based). */
+  page: z.number().int().positive().optional(),
+  pageEnd: z.number().int().positive().optional(),
+  /** Spreadsheet sheet and cell range (`A1:D20`). */
+  sheet: z.string().optional(),
+  cells: z.string().optional(),
+  /** Presentation slide (1-based). */
+  slide: z.number().int().positive().optional(),
 });
 export type Citation = z.infer<typeof Citation>;
 

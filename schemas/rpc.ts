@@ -89,6 +89,7 @@ export const methods = {
     IngestProgress,
     IngestResult,
   ),
+  'documents.delete': call(z.object({ documentId: Id }), z.object({})),
   'documents.text': call(
     z.object({ documentId: Id }),
     z.object({ document: DocumentInfo, text: z.string() }),

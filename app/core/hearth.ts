@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import { HearthError, type IngestProgress, type IngestResult, type DocumentSource } from '../../schemas/index.js';
+import type { ParseInput } from './ingest/parsers/index.js';
 import { askQuestion, Conversations } from './chat/index.js';
 import { ModelRuntime, defaultLibraryFolder, findModel, importModel, smokeCheck } from './models/index.js';
-import { Documents, ingestDocument, searchableText } from './ingest/index.js';
+import { Documents, ParsePool, deleteDocument, ingestDocument, recoverInFlight, searchableText } from './ingest/index.js';
 import { KeywordIndex, retrieve } from './retrieval/index.js';
 import { Dispatcher, type Handlers } from './rpc/index.js';
 import { Spaces } from './spaces/index.js';
@@ -29,6 +30,8 @@ export class Hearth {
   readonly conversations: Conversations;
   readonly models: ModelRuntime;
   private readonly keywordIndex: KeywordIndex;
+  /** Ingest worker threads, started with the first file. */
+  private parsePool: ParsePool | undefined;
   private readonly blobs: BlobStore;
   private readonly opened = new Map<string, Promise<void>>();
   private readonly maxFileBytes: number;
@@ -52,23 +55,36 @@ export class Hearth {
   static async open(options: HearthOptions): Promise<Hearth> {
     const dataDir = path.resolve(options.dataDir);
     const db = openDatabase(dataDir);
-    return new Hearth(dataDir, db, options.maxFileBytes ?? defaultMaxFileBytes(), path.resolve(options.modelLibrary ?? defaultLibraryFolder()));
+    const hearth = new Hearth(dataDir, db, options.maxFileBytes ?? defaultMaxFileBytes(), path.resolve(options.modelLibrary ?? defaultLibraryFolder()));
+    recoverInFlight(hearth.ingestDeps());
+    return hearth;
   }
 
   ingest(spaceId: string, source: DocumentSource, signal?: AbortSignal): AsyncGenerator<IngestProgress, IngestResult> {
-    const deps = {
+    const deps = this.ingestDeps();
+    const openSpace = () => this.openSpace(spaceId);
+    return (async function* () {
+      await openSpace();
+      return yield* ingestDocument(deps, { spaceId, source }, signal);
+    })();
+  }
+
+  async deleteDocument(documentId: string): Promise<void> {
+    const spaceId = this.documents.get(documentId).spaceId;
+    await this.openSpace(spaceId);
+    await deleteDocument(this.ingestDeps(), documentId);
+  }
+
+  private ingestDeps() {
+    return {
       db: this.db,
       spaces: this.spaces,
       documents: this.documents,
       blobs: this.blobs,
       keywordIndex: this.keywordIndex,
       maxFileBytes: this.maxFileBytes,
+      parse: (input: ParseInput, options: { signal?: AbortSignal }) => (this.parsePool ??= new ParsePool()).parse(input, options),
     };
-    const openSpace = () => this.openSpace(spaceId);
-    return (async function* () {
-      await openSpace();
-      return yield* ingestDocument(deps, { spaceId, source }, signal);
-    })();
   }
 
   async search(spaceId: string, query: string, limit: number) {
@@ -84,6 +100,7 @@ export class Hearth {
   }
 
   async dispose(): Promise<void> {
+    await this.parsePool?.dispose();
     await this.models.dispose();
     await this.keywordIndex.flush();
     this.db.close();
@@ -94,7 +111,15 @@ export class Hearth {
     this.spaces.get(spaceId);
     let opening = this.opened.get(spaceId);
     if (!opening) {
-      const chunks = () => [...this.documents.chunksOfSpace(spaceId)].map((chunk) => ({ id: chunk.id, text: searchableText(chunk) }));
+      const chunks = () =>
+        [...this.documents.chunksOfSpace(spaceId)].map((chunk) => ({
+          id: chunk.id,
+          text: searchableText(chunk),
+          documentId: chunk.documentId,
+          type: chunk.format,
+          project: chunk.project,
+          createdAt: chunk.createdAt,
+        }));
       opening = this.keywordIndex.open(spaceId, this.spaces.generation(spaceId), chunks).then(() => undefined);
       opening.catch(() => this.opened.delete(spaceId));
       this.opened.set(spaceId, opening);
@@ -116,6 +141,10 @@ export class Hearth {
         return this.documents.list(spaceId);
       },
       'documents.ingest': ({ spaceId, source }, { signal }) => this.ingest(spaceId, source, signal),
+      'documents.delete': async ({ documentId }) => {
+        await this.deleteDocument(documentId);
+        return {};
+      },
       'documents.text': async ({ documentId }) => ({ document: this.documents.get(documentId), text: this.documents.text(documentId) }),
       'search.query': ({ spaceId, query, limit }) => this.search(spaceId, query, limit),
       'conversations.list': async ({ spaceId }) => {

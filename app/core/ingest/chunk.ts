@@ -2,6 +2,8 @@
  * Splits normalized Markdown (plain text is Markdown without headings) into passages that follow its
  * structure: every chunk knows its heading path and its exact character range in the text.
  */
+import type { Region } from './parsers/types.js';
+
 export interface Chunk {
   headingPath: string[];
   start: number;
@@ -12,9 +14,20 @@ export interface Chunk {
 export interface ChunkOptions {
   /** Soft upper bound on a chunk's length in characters; paragraphs are packed up to it. */
   maxChars: number;
+  /**
+   * Characters of the previous chunk of the same section repeated at the start of the next, so a
+   * sentence cut at a boundary is still found whole. Cut at a word boundary.
+   */
+  overlapChars: number;
 }
 
-const defaults: ChunkOptions = { maxChars: 1200 };
+/**
+ * ~1200 characters is ~300 tokens of English or ~400 of Russian for the usual WordPiece/BPE embedders:
+ * inside a 512-token window with room for the heading path. Sized in characters, not the embedder's own
+ * tokens: the tokenizer lives in the embedder's worker, and a character budget keeps chunks stable when
+ * the user switches embedders.
+ */
+const defaults: ChunkOptions = { maxChars: 1200, overlapChars: 150 };
 
 interface Block {
   start: number;
@@ -25,7 +38,11 @@ interface Block {
 }
 
 export function chunkMarkdown(text: string, options: Partial<ChunkOptions> = {}): Chunk[] {
-  const { maxChars } = { ...defaults, ...options };
+  const { maxChars, overlapChars } = { ...defaults, ...options };
+  return withOverlap(text, packParagraphs(text, maxChars), overlapChars);
+}
+
+function packParagraphs(text: string, maxChars: number): Chunk[] {
   const chunks: Chunk[] = [];
   let pending: Block | undefined;
   const flush = () => {
@@ -39,8 +56,9 @@ export function chunkMarkdown(text: string, options: Partial<ChunkOptions> = {})
       pending.onlyHeadings &&= block.onlyHeadings;
       continue;
     }
-    // A heading with no text of its own ("# Policy" right above "## Refunds") joins the section below it.
-    if (pending && fits && pending.onlyHeadings && isWithin(block.headingPath, pending.headingPath)) {
+    // A heading with no text of its own ("# Policy" right above "## Refunds") joins the section below it,
+    // even when that section is long enough to be cut: a heading is never a passage of its own.
+    if (pending && pending.onlyHeadings && isWithin(block.headingPath, pending.headingPath)) {
       pending.end = block.end;
       pending.headingPath = block.headingPath;
       pending.onlyHeadings = block.onlyHeadings;
@@ -115,4 +133,39 @@ function splitLong(text: string, block: Block, maxChars: number): Chunk[] {
     start = end;
   }
   return out;
+}
+
+/** Starts each chunk a little before its predecessor in the same section ended, at a word boundary. */
+function withOverlap(text: string, chunks: Chunk[], overlapChars: number): Chunk[] {
+  if (overlapChars <= 0) return chunks;
+  return chunks.map((chunk, i) => {
+    const previous = chunks[i - 1];
+    if (!previous || !samePath(previous.headingPath, chunk.headingPath)) return chunk;
+    let start = Math.max(previous.start, chunk.start - overlapChars);
+    while (start < chunk.start && !/\s/.test(text[start - 1] ?? ' ')) start++;
+    while (start < chunk.start && /\s/.test(text[start]!)) start++;
+    return start < chunk.start ? { ...chunk, start, text: text.slice(start, chunk.end) } : chunk;
+  });
+}
+
+export interface ChunkLocation {
+  pageStart?: number;
+  pageEnd?: number;
+  sheet?: string;
+  cells?: string;
+  slide?: number;
+}
+
+/** Where a chunk came from in the original file: the pages, sheet and cells, or slide its text overlaps. */
+export function locateChunk(chunk: { start: number; end: number }, regions: readonly Region[]): ChunkLocation {
+  const overlapping = regions.filter((region) => region.start < chunk.end && region.end > chunk.start);
+  const pages = overlapping.flatMap((region) => (region.page === undefined ? [] : [region.page]));
+  const sheetRegion = overlapping.find((region) => region.sheet !== undefined || region.cells !== undefined);
+  const slide = overlapping.find((region) => region.slide !== undefined)?.slide;
+  return {
+    ...(pages.length > 0 ? { pageStart: Math.min(...pages), pageEnd: Math.max(...pages) } : {}),
+    ...(sheetRegion?.sheet !== undefined ? { sheet: sheetRegion.sheet } : {}),
+    ...(sheetRegion?.cells !== undefined ? { cells: sheetRegion.cells } : {}),
+    ...(slide !== undefined ? { slide } : {}),
+  };
 }

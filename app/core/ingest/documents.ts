@@ -1,8 +1,15 @@
-/** The documents table and its chunks: what was ingested into which space, and the passages cut from it. */
+/**
+ * The documents table and its chunks: what was ingested into which space, and the passages cut from it.
+ * A document's status is the ingest journal: `indexing` until every index holds its chunks, `ready`,
+ * then `deleting` until every index has dropped them. Only `ready` documents are listed or searched.
+ */
+import { z } from 'zod';
 import type { DocumentFormat, DocumentInfo } from '../../../schemas/index.js';
 import { HearthError } from '../../../schemas/index.js';
 import type { Db } from '../storage/index.js';
-import type { Chunk } from './chunk.js';
+import type { Chunk, ChunkLocation } from './chunk.js';
+
+export type DocumentStatus = 'indexing' | 'ready' | 'deleting';
 
 interface DocumentRow {
   id: string;
@@ -13,12 +20,16 @@ interface DocumentRow {
   size_bytes: number;
   created_at: string;
   chunk_count: number;
+  page_count: number | null;
+  warnings: string;
 }
 
 const selectDocuments = `
-  SELECT d.id, d.space_id, d.name, d.format, d.sha256, d.size_bytes, d.created_at,
+  SELECT d.id, d.space_id, d.name, d.format, d.sha256, d.size_bytes, d.created_at, d.page_count, d.warnings,
          (SELECT COUNT(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count
   FROM documents d`;
+
+const Warnings = z.array(z.string());
 
 const toInfo = (row: DocumentRow): DocumentInfo => ({
   id: row.id,
@@ -29,6 +40,8 @@ const toInfo = (row: DocumentRow): DocumentInfo => ({
   sizeBytes: row.size_bytes,
   chunkCount: row.chunk_count,
   createdAt: row.created_at,
+  ...(row.page_count !== null ? { pageCount: row.page_count } : {}),
+  warnings: Warnings.catch([]).parse(JSON.parse(row.warnings)),
 });
 
 export interface NewDocument {
@@ -39,9 +52,18 @@ export interface NewDocument {
   sha256: string;
   sizeBytes: number;
   text: string;
+  pageCount?: number | undefined;
+  warnings: string[];
+  /** The file's path when it was added by path (the CLI, desktop drops): a changed file replaces its old version. */
+  sourcePath?: string | undefined;
+  project?: string | undefined;
 }
 
-export interface StoredChunk extends Chunk {
+export interface LocatedChunk extends Chunk {
+  location: ChunkLocation;
+}
+
+export interface StoredChunk extends LocatedChunk {
   id: number;
   documentId: string;
 }
@@ -50,52 +72,104 @@ export class Documents {
   constructor(private readonly db: Db) {}
 
   list(spaceId: string): DocumentInfo[] {
-    return (this.db.prepare(`${selectDocuments} WHERE d.space_id = ? ORDER BY d.created_at, d.name`).all(spaceId) as DocumentRow[]).map(toInfo);
+    return (this.db.prepare(`${selectDocuments} WHERE d.space_id = ? AND d.status = 'ready' ORDER BY d.created_at, d.name`).all(spaceId) as DocumentRow[]).map(toInfo);
   }
 
   get(id: string): DocumentInfo {
-    const row = this.db.prepare(`${selectDocuments} WHERE d.id = ?`).get(id) as DocumentRow | undefined;
+    const row = this.db.prepare(`${selectDocuments} WHERE d.id = ? AND d.status = 'ready'`).get(id) as DocumentRow | undefined;
     if (!row) throw new HearthError('NOT_FOUND', `There is no document with id ${id}.`, { documentId: id });
     return toInfo(row);
   }
 
+  /** The ready document with these bytes in the space, if any. */
   findBySha(spaceId: string, sha256: string): DocumentInfo | undefined {
-    const row = this.db.prepare(`${selectDocuments} WHERE d.space_id = ? AND d.sha256 = ?`).get(spaceId, sha256) as DocumentRow | undefined;
+    const row = this.db.prepare(`${selectDocuments} WHERE d.space_id = ? AND d.sha256 = ? AND d.status = 'ready'`).get(spaceId, sha256) as DocumentRow | undefined;
     return row ? toInfo(row) : undefined;
   }
 
+  /** Ready documents added from this path (older versions of a file being added again). */
+  findBySourcePath(spaceId: string, sourcePath: string): DocumentInfo[] {
+    return (this.db.prepare(`${selectDocuments} WHERE d.space_id = ? AND d.source_path = ? AND d.status = 'ready'`).all(spaceId, sourcePath) as DocumentRow[]).map(toInfo);
+  }
+
   text(id: string): string {
-    const row = this.db.prepare('SELECT normalized_text FROM documents WHERE id = ?').get(id) as { normalized_text: string } | undefined;
+    const row = this.db.prepare(`SELECT normalized_text FROM documents WHERE id = ? AND status = 'ready'`).get(id) as { normalized_text: string } | undefined;
     if (!row) throw new HearthError('NOT_FOUND', `There is no document with id ${id}.`, { documentId: id });
     return row.normalized_text;
   }
 
-  /** Inserts a document and its chunks; returns the chunks with their ids. Call inside a transaction. */
-  insert(document: NewDocument, chunks: readonly Chunk[]): StoredChunk[] {
+  /** Inserts a document (status `indexing`) and its chunks; returns the chunks with their ids. Call inside a transaction. */
+  insert(document: NewDocument, chunks: readonly LocatedChunk[]): StoredChunk[] {
     this.db
       .prepare(
-        `INSERT INTO documents (id, space_id, name, format, sha256, size_bytes, normalized_text, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO documents (id, space_id, name, format, sha256, size_bytes, normalized_text, created_at, status, project, page_count, warnings, source_path)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'indexing', ?, ?, ?, ?)`,
       )
-      .run(document.id, document.spaceId, document.name, document.format, document.sha256, document.sizeBytes, document.text, new Date().toISOString());
+      .run(
+        document.id,
+        document.spaceId,
+        document.name,
+        document.format,
+        document.sha256,
+        document.sizeBytes,
+        document.text,
+        new Date().toISOString(),
+        document.project ?? null,
+        document.pageCount ?? null,
+        JSON.stringify(document.warnings),
+        document.sourcePath ?? null,
+      );
     const insertChunk = this.db.prepare(
-      `INSERT INTO chunks (document_id, ordinal, heading_path, start_offset, end_offset, text) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chunks (document_id, ordinal, heading_path, start_offset, end_offset, text, page_start, page_end, sheet, cells, slide)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return chunks.map((chunk, ordinal) => {
-      const { lastInsertRowid } = insertChunk.run(document.id, ordinal, JSON.stringify(chunk.headingPath), chunk.start, chunk.end, chunk.text);
+      const { pageStart, pageEnd, sheet, cells, slide } = chunk.location;
+      const { lastInsertRowid } = insertChunk.run(
+        document.id,
+        ordinal,
+        JSON.stringify(chunk.headingPath),
+        chunk.start,
+        chunk.end,
+        chunk.text,
+        pageStart ?? null,
+        pageEnd ?? null,
+        sheet ?? null,
+        cells ?? null,
+        slide ?? null,
+      );
       return { ...chunk, id: Number(lastInsertRowid), documentId: document.id };
     });
   }
 
-  /** Every chunk of a space, for rebuilding its keyword index. */
-  *chunksOfSpace(spaceId: string): Generator<StoredChunk> {
+  setStatus(id: string, status: DocumentStatus): void {
+    this.db.prepare('UPDATE documents SET status = ? WHERE id = ?').run(status, id);
+  }
+
+  /** Removes a document and its chunks from SQLite. Call inside a transaction. */
+  remove(id: string): void {
+    this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+  }
+
+  chunkIdsOf(documentId: string): number[] {
+    return (this.db.prepare('SELECT id FROM chunks WHERE document_id = ?').all(documentId) as { id: number }[]).map((row) => row.id);
+  }
+
+  /** Documents left mid-way by a crash or kill: `indexing` (chunks stored, indexes maybe not) and `deleting`. */
+  inFlight(): { id: string; spaceId: string; status: DocumentStatus }[] {
+    return (this.db.prepare(`SELECT id, space_id AS spaceId, status FROM documents WHERE status != 'ready'`).all() as { id: string; spaceId: string; status: DocumentStatus }[]);
+  }
+
+  /** Every chunk of the space's ready documents, for rebuilding its indexes. */
+  *chunksOfSpace(spaceId: string): Generator<StoredChunk & { format: DocumentFormat; project: string | null; createdAt: string }> {
     const rows = this.db
       .prepare(
-        `SELECT c.id, c.document_id, c.heading_path, c.start_offset, c.end_offset, c.text
-         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.space_id = ? ORDER BY c.id`,
+        `SELECT c.id, c.document_id, c.heading_path, c.start_offset, c.end_offset, c.text, c.page_start, c.page_end, c.sheet, c.cells, c.slide,
+                d.format, d.project, d.created_at
+         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.space_id = ? AND d.status = 'ready' ORDER BY c.id`,
       )
-      .iterate(spaceId) as Iterable<ChunkRow>;
-    for (const row of rows) yield toStoredChunk(row);
+      .iterate(spaceId) as Iterable<ChunkRow & { format: DocumentFormat; project: string | null; created_at: string }>;
+    for (const row of rows) yield { ...toStoredChunk(row), format: row.format, project: row.project, createdAt: row.created_at };
   }
 }
 
@@ -106,6 +180,11 @@ export interface ChunkRow {
   start_offset: number;
   end_offset: number;
   text: string;
+  page_start?: number | null;
+  page_end?: number | null;
+  sheet?: string | null;
+  cells?: string | null;
+  slide?: number | null;
 }
 
 export const toStoredChunk = (row: ChunkRow): StoredChunk => ({
@@ -115,6 +194,13 @@ export const toStoredChunk = (row: ChunkRow): StoredChunk => ({
   start: row.start_offset,
   end: row.end_offset,
   text: row.text,
+  location: {
+    ...(row.page_start != null ? { pageStart: row.page_start } : {}),
+    ...(row.page_end != null ? { pageEnd: row.page_end } : {}),
+    ...(row.sheet != null ? { sheet: row.sheet } : {}),
+    ...(row.cells != null ? { cells: row.cells } : {}),
+    ...(row.slide != null ? { slide: row.slide } : {}),
+  },
 });
 
 /** What the keyword index searches for a chunk: its heading path, then its text. */

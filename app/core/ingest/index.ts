@@ -1,5 +1,6 @@
 /** Ingest: turn dropped files into normalized text, chunks with provenance, and index entries. */
-export { ingestDocument, type IngestDeps } from './ingest-document.js';
-export { Documents, searchableText, toStoredChunk, type StoredChunk, type ChunkRow } from './documents.js';
-export { chunkMarkdown, type Chunk, type ChunkOptions } from './chunk.js';
+export { deleteDocument, ingestDocument, recoverInFlight, type IngestDeps } from './ingest-document.js';
+export { ParsePool, type ParsePoolOptions } from './parse-pool.js';
+export { Documents, searchableText, toStoredChunk, type ChunkRow, type DocumentStatus, type LocatedChunk, type StoredChunk } from './documents.js';
+export { chunkMarkdown, locateChunk, type Chunk, type ChunkLocation, type ChunkOptions } from './chunk.js';
 export { decodeDocument, formatOf, normalizeText } from './decode.js';

@@ -78,4 +78,25 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'document provenance and status (the ingest journal)',
+    sql: `
+      -- The status is the ingest journal: a document is 'indexing' from the transaction that stores its
+      -- chunks until every index holds them, and 'deleting' until every index has dropped them. Start-up
+      -- finishes both (the indexes reconcile with SQLite by generation), so the stores never disagree;
+      -- searches return only 'ready' documents.
+      ALTER TABLE documents ADD COLUMN status TEXT NOT NULL DEFAULT 'ready' CHECK (status IN ('indexing', 'ready', 'deleting'));
+      ALTER TABLE documents ADD COLUMN project TEXT;
+      ALTER TABLE documents ADD COLUMN page_count INTEGER;
+      ALTER TABLE documents ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE documents ADD COLUMN source_path TEXT;
+      CREATE INDEX documents_source ON documents(space_id, source_path);
+      ALTER TABLE chunks ADD COLUMN page_start INTEGER;
+      ALTER TABLE chunks ADD COLUMN page_end INTEGER;
+      ALTER TABLE chunks ADD COLUMN sheet TEXT;
+      ALTER TABLE chunks ADD COLUMN cells TEXT;
+      ALTER TABLE chunks ADD COLUMN slide INTEGER;
+    `,
+  },
 ];

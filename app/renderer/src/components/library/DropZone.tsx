@@ -35,7 +35,7 @@ export function DropZone() {
       onDragLeave={leave}
       onDrop={drop}
     >
-      <p className="drop-zone__hint">Drop Markdown or text files here</p>
+      <p className="drop-zone__hint">Drop documents here — PDF, Word, Excel, CSV, PowerPoint, HTML, Markdown, text</p>
       <button type="button" className="button" disabled={!canAdd} onClick={() => input.current?.click()}>
         Add files
       </button>

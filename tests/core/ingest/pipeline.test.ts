@@ -1,0 +1,92 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHearth, type Hearth } from '../../../app/core/index.js';
+import { buildPptx, buildXlsx } from '../../fixtures/documents/office.js';
+import { buildPdf } from '../../fixtures/documents/pdf.js';
+import { drain } from '../../fixtures/hearth-runner.js';
+import { makeTempDir } from '../../fixtures/temp-dir.js';
+
+let temp: { dir: string; cleanup(): Promise<void> };
+let dataDir: string;
+let hearth: Hearth;
+let spaceId: string;
+
+const open = () => createHearth({ dataDir, modelLibrary: path.join(temp.dir, 'models') });
+
+async function addFile(name: string, bytes: Uint8Array | string) {
+  const file = path.join(temp.dir, name);
+  await writeFile(file, bytes);
+  return drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
+}
+
+beforeEach(async () => {
+  temp = await makeTempDir();
+  dataDir = path.join(temp.dir, 'data');
+  hearth = await open();
+  spaceId = hearth.spaces.create('Contracts').id;
+});
+afterEach(async () => {
+  await hearth.dispose();
+  await temp.cleanup();
+});
+
+describe('the ingest pipeline on real formats', () => {
+  it('cites the PDF page, the sheet and cells, and the slide a passage came from', async () => {
+    const pdf = await buildPdf({
+      pages: [
+        [{ heading: 'Supply agreement' }, { paragraph: 'The parties agree on the delivery of turbines.' }],
+        [{ heading: 'Penalties' }, { paragraph: 'A late delivery costs the supplier two percent per week of delay.' }],
+      ],
+    });
+    const { result } = await addFile('agreement.pdf', pdf);
+    expect(result.document).toMatchObject({ format: 'pdf', pageCount: 2 });
+    const [pdfHit] = await hearth.search(spaceId, 'late delivery penalty per week', 3);
+    expect(pdfHit!.citation).toMatchObject({ documentName: 'agreement.pdf', page: 2 });
+    const text = (await hearth.documents.text(result.document.id)).slice(pdfHit!.citation.start, pdfHit!.citation.end);
+    expect(text).toContain('two percent per week');
+
+    await addFile('budget.xlsx', await buildXlsx([{ name: 'Q3', rows: [['Item', 'Cost'], ['Turbine blades', 41000], ['Gearbox', 12000]] }]));
+    const [sheetHit] = await hearth.search(spaceId, 'turbine blades cost', 3);
+    expect(sheetHit!.citation).toMatchObject({ documentName: 'budget.xlsx', sheet: 'Q3' });
+    expect(sheetHit!.citation.cells).toMatch(/^A1:B\d+$/);
+
+    await addFile('kickoff.pptx', await buildPptx([{ title: 'Welcome' }, { title: 'Milestones', bullets: ['Foundation poured by March'] }]));
+    const [slideHit] = await hearth.search(spaceId, 'foundation poured march', 3);
+    expect(slideHit!.citation).toMatchObject({ documentName: 'kickoff.pptx', slide: 2 });
+  });
+
+  it('replaces a changed file added again from the same path, and deletes from every store', async () => {
+    await addFile('notes.md', '# Notes\n\nThe kickoff meeting is on Monday.\n');
+    const second = await addFile('notes.md', '# Notes\n\nThe kickoff meeting moved to Thursday.\n');
+    expect(second.result.status).toBe('indexed');
+    const documents = hearth.documents.list(spaceId);
+    expect(documents.map((document) => document.id)).toEqual([second.result.document.id]);
+    expect(await hearth.search(spaceId, 'Monday', 5)).toEqual([]);
+    expect((await hearth.search(spaceId, 'Thursday', 5))[0]?.citation.documentId).toBe(second.result.document.id);
+
+    await hearth.deleteDocument(second.result.document.id);
+    expect(hearth.documents.list(spaceId)).toEqual([]);
+    expect(await hearth.search(spaceId, 'Thursday', 5)).toEqual([]);
+    await hearth.dispose();
+    hearth = await open();
+    expect(await hearth.search(spaceId, 'Thursday', 5)).toEqual([]);
+  });
+
+  it('finishes a document left indexing and removes one left deleting by a crash, so the stores agree', async () => {
+    const kept = await addFile('kept.md', '# Kept\n\nLanterns hang on the east wall.\n');
+    const gone = await addFile('gone.md', '# Gone\n\nBenches are oiled in spring.\n');
+    await hearth.dispose();
+    // What a kill between transactions leaves behind: one document still indexing, one half deleted.
+    const db = new Database(path.join(dataDir, 'hearth.db'));
+    db.prepare(`UPDATE documents SET status = 'indexing' WHERE id = ?`).run(kept.result.document.id);
+    db.prepare(`UPDATE documents SET status = 'deleting' WHERE id = ?`).run(gone.result.document.id);
+    db.close();
+
+    hearth = await open();
+    expect(hearth.documents.list(spaceId).map((document) => document.name)).toEqual(['kept.md']);
+    expect((await hearth.search(spaceId, 'lanterns east wall', 5))[0]?.citation.documentName).toBe('kept.md');
+    expect(await hearth.search(spaceId, 'benches oiled spring', 5)).toEqual([]);
+  });
+});
