@@ -88,5 +88,5 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
-export const IngestStage = z.enum(['reading', 'parsing', 'chunking', 'indexing', 'done']);
+export const IngestStage = z.enum(['reading', 'parsing', 'chunking', 'embedding', 'indexing', 'done']);
 export type IngestStage = z.infer<typeof IngestStage>;

@@ -90,6 +90,11 @@ export const methods = {
     IngestResult,
   ),
   'documents.delete': call(z.object({ documentId: Id }), z.object({})),
+  /** The original file as dropped (for showing a PDF page); base64, up to the ingest size limit. */
+  'documents.original': call(
+    z.object({ documentId: Id }),
+    z.object({ document: DocumentInfo, base64: z.string() }),
+  ),
   'documents.text': call(
     z.object({ documentId: Id }),
     z.object({ document: DocumentInfo, text: z.string() }),

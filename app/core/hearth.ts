@@ -2,13 +2,14 @@
  * The Hearth core, composed: storage, spaces, ingest, retrieval and chat behind the one RPC dispatcher.
  * The Electron main process, the web server and the CLI each create one and dispose it when done.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HearthError, type IngestProgress, type IngestResult, type DocumentSource } from '../../schemas/index.js';
+import { HearthError, type IngestProgress, type IngestResult, type DocumentSource, type RetrievalHit } from '../../schemas/index.js';
 import type { ParseInput } from './ingest/parsers/index.js';
 import { askQuestion, Conversations } from './chat/index.js';
-import { ModelRuntime, defaultLibraryFolder, findModel, importModel, smokeCheck } from './models/index.js';
+import { ModelRuntime, defaultLibraryFolder, findModel, importModel, smokeCheck, type Embedder } from './models/index.js';
 import { Documents, ParsePool, deleteDocument, ingestDocument, recoverInFlight, searchableText } from './ingest/index.js';
-import { KeywordIndex, retrieve } from './retrieval/index.js';
+import { KeywordIndex, VectorStore, retrievePassages, syncSpaceVectors } from './retrieval/index.js';
 import { Dispatcher, type Handlers } from './rpc/index.js';
 import { Spaces } from './spaces/index.js';
 import { hearthVersion } from './package-root.js';
@@ -33,7 +34,9 @@ export class Hearth {
   /** Ingest worker threads, started with the first file. */
   private parsePool: ParsePool | undefined;
   private readonly blobs: BlobStore;
-  private readonly opened = new Map<string, Promise<void>>();
+  /** Per space: its indexes opened and synced for this embedder (keyed by the embedder's id). */
+  private readonly opened = new Map<string, { embedderId: string; ready: Promise<void> }>();
+  private vectors: Promise<VectorStore> | undefined;
   private readonly maxFileBytes: number;
 
   private constructor(
@@ -61,18 +64,17 @@ export class Hearth {
   }
 
   ingest(spaceId: string, source: DocumentSource, signal?: AbortSignal): AsyncGenerator<IngestProgress, IngestResult> {
-    const deps = this.ingestDeps();
-    const openSpace = () => this.openSpace(spaceId);
+    const hearth = this;
     return (async function* () {
-      await openSpace();
-      return yield* ingestDocument(deps, { spaceId, source }, signal);
+      const indexes = await hearth.openSpace(spaceId);
+      return yield* ingestDocument({ ...hearth.ingestDeps(), ...indexes }, { spaceId, source }, signal);
     })();
   }
 
   async deleteDocument(documentId: string): Promise<void> {
     const spaceId = this.documents.get(documentId).spaceId;
-    await this.openSpace(spaceId);
-    await deleteDocument(this.ingestDeps(), documentId);
+    const indexes = await this.openSpace(spaceId);
+    await deleteDocument({ ...this.ingestDeps(), ...indexes }, documentId);
   }
 
   private ingestDeps() {
@@ -87,14 +89,22 @@ export class Hearth {
     };
   }
 
-  async search(spaceId: string, query: string, limit: number) {
-    await this.openSpace(spaceId);
-    return retrieve(this.db, this.keywordIndex, { spaceId, query, limit });
+  /** Hybrid retrieval (keyword + vectors, fused; reranked when a reranker is active) within one space. */
+  async search(spaceId: string, query: string, limit: number, signal?: AbortSignal): Promise<RetrievalHit[]> {
+    const { embedder, vectorStore } = await this.openSpace(spaceId);
+    const reranker = await this.models.reranker().catch(() => undefined);
+    const { hits } = await retrievePassages(
+      this.db,
+      { keywordIndex: this.keywordIndex, vectorStore, embedder, ...(reranker ? { reranker } : {}) },
+      { query, mode: reranker ? 'hybrid+rerank' : 'hybrid', allowedSpaces: [spaceId], limit },
+      signal ? { signal } : {},
+    );
+    return hits.map(({ citation, text, score }) => ({ citation, text, score }));
   }
 
   async *ask(request: { spaceId: string; question: string; conversationId?: string | undefined }, signal?: AbortSignal) {
     await this.openSpace(request.spaceId);
-    const retrieveInSpace = (query: string, limit: number) => retrieve(this.db, this.keywordIndex, { spaceId: request.spaceId, query, limit });
+    const retrieveInSpace = (query: string, limit: number) => this.search(request.spaceId, query, limit, signal);
     const deps = { conversations: this.conversations, retrieve: retrieveInSpace, chatModel: () => this.models.chatModel() };
     return yield* askQuestion(deps, request, signal);
   }
@@ -103,14 +113,37 @@ export class Hearth {
     await this.parsePool?.dispose();
     await this.models.dispose();
     await this.keywordIndex.flush();
+    await (await this.vectors?.catch(() => undefined))?.dispose();
     this.db.close();
   }
 
-  /** Loads (or rebuilds) a space's keyword index the first time the space is used. */
-  private openSpace(spaceId: string): Promise<void> {
+  /**
+   * What each store holds for a space, after opening it (which reconciles the derived indexes with SQLite):
+   * the chunk ids of its ready documents in SQLite and in the vector table, and the keyword index's size.
+   * The three agree unless a store is damaged; `hearth doctor` and the crash tests read it.
+   */
+  async storeCounts(spaceId: string): Promise<{ sqliteChunkIds: number[]; vectorChunkIds: number[]; keywordChunks: number }> {
+    const { vectorStore } = await this.openSpace(spaceId);
+    return {
+      sqliteChunkIds: [...this.documents.chunksOfSpace(spaceId)].map((chunk) => chunk.id).sort((a, b) => a - b),
+      vectorChunkIds: (await vectorStore.chunkIds(spaceId)).sort((a, b) => a - b),
+      keywordChunks: this.keywordIndex.size(spaceId),
+    };
+  }
+
+  /**
+   * Opens a space's indexes on first use (and again when the active embedder changes): the keyword index is
+   * loaded, or rebuilt from SQLite when older than the space's generation; the vector table is synced with
+   * SQLite for the active embedder (missing chunks embedded, extra ones dropped, all re-embedded for a new
+   * embedder).
+   */
+  private async openSpace(spaceId: string): Promise<{ embedder: Embedder; vectorStore: VectorStore }> {
     this.spaces.get(spaceId);
-    let opening = this.opened.get(spaceId);
-    if (!opening) {
+    const embedder = await this.models.embedder();
+    if (embedder.dimensions === 0) await embedder.embed(['dimensions']); // a remote embedder tells its size on first use
+    const vectorStore = await (this.vectors ??= VectorStore.open(path.join(this.dataDir, 'vectors')));
+    let opened = this.opened.get(spaceId);
+    if (!opened || opened.embedderId !== embedder.id) {
       const chunks = () =>
         [...this.documents.chunksOfSpace(spaceId)].map((chunk) => ({
           id: chunk.id,
@@ -120,11 +153,22 @@ export class Hearth {
           project: chunk.project,
           createdAt: chunk.createdAt,
         }));
-      opening = this.keywordIndex.open(spaceId, this.spaces.generation(spaceId), chunks).then(() => undefined);
-      opening.catch(() => this.opened.delete(spaceId));
-      this.opened.set(spaceId, opening);
+      const generation = this.spaces.generation(spaceId);
+      const ready = (async () => {
+        if (!this.keywordIndex.isOpen(spaceId)) await this.keywordIndex.open(spaceId, generation, chunks);
+        for await (const progress of syncSpaceVectors({ store: vectorStore, embedder }, { spaceId, generation, chunks })) {
+          void progress; // embedding a whole space happens once (first use, new embedder); progress is for a future UI
+        }
+      })();
+      opened = { embedderId: embedder.id, ready };
+      const current = opened;
+      ready.catch(() => {
+        if (this.opened.get(spaceId) === current) this.opened.delete(spaceId);
+      });
+      this.opened.set(spaceId, opened);
     }
-    return opening;
+    await opened.ready;
+    return { embedder, vectorStore };
   }
 
   private handlers(): Handlers {
@@ -144,6 +188,11 @@ export class Hearth {
       'documents.delete': async ({ documentId }) => {
         await this.deleteDocument(documentId);
         return {};
+      },
+      'documents.original': async ({ documentId }) => {
+        const document = this.documents.get(documentId);
+        const bytes = await readFile(this.blobs.pathOf(document.sha256));
+        return { document, base64: bytes.toString('base64') };
       },
       'documents.text': async ({ documentId }) => ({ document: this.documents.get(documentId), text: this.documents.text(documentId) }),
       'search.query': ({ spaceId, query, limit }) => this.search(spaceId, query, limit),

@@ -43,7 +43,7 @@ describe('Hearth core on real files', () => {
     const first = await start();
     const space = first.spaces.create('Work');
     const { events, result } = await ingestText(first, space.id, 'policy.md', travelPolicy);
-    expect(events.map((event) => event.stage)).toEqual(['reading', 'parsing', 'chunking', 'indexing', 'done']);
+    expect(events.map((event) => event.stage)).toEqual(['reading', 'parsing', 'chunking', 'embedding', 'indexing', 'done']);
     expect(result.status).toBe('indexed');
     expect(result.document).toMatchObject({ name: 'policy.md', format: 'markdown', chunkCount: 4 });
 

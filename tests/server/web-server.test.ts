@@ -42,7 +42,7 @@ describe('web mode over WebSocket', () => {
     });
     const stages: string[] = [];
     for await (const progress of ingest) stages.push(progress.stage);
-    expect(stages).toEqual(['reading', 'parsing', 'chunking', 'indexing', 'done']);
+    expect(stages).toEqual(['reading', 'parsing', 'chunking', 'embedding', 'indexing', 'done']);
     const { document } = await ingest.result;
     expect(await client.call('documents.list', { spaceId: space.id })).toEqual([document]);
 

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HearthError, type DocumentSource, type IngestProgress, type IngestResult } from '../../../schemas/index.js';
-import type { KeywordIndex } from '../retrieval/index.js';
+import type { Embedder } from '../models/index.js';
+import type { KeywordIndex, VectorStore } from '../retrieval/index.js';
 import type { Spaces } from '../spaces/index.js';
 import { BlobStore, type Db } from '../storage/index.js';
 import { chunkMarkdown, locateChunk } from './chunk.js';
@@ -23,6 +24,9 @@ export interface IngestDeps {
   blobs: BlobStore;
   keywordIndex: KeywordIndex;
   maxFileBytes: number;
+  /** The space's vector table and the embedder its vectors come from. */
+  embedder: Embedder;
+  vectorStore: VectorStore;
   /** Reads a file into Markdown with provenance (the ingest worker pool). */
   parse(input: ParseInput, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<ParsedDocument>;
 }
@@ -58,9 +62,18 @@ export async function* ingestDocument(
   if (chunks.length === 0) throw new HearthError('FILE_EMPTY', `${name} has no text to index.${parsed.warnings.length ? ` ${parsed.warnings.join(' ')}` : ''}`);
   throwIfAborted(signal, name);
 
+  yield { stage: 'embedding', fraction: 0.65 };
+  const vectors: Float32Array[] = [];
+  for (let start = 0; start < chunks.length; start += embedBatch) {
+    vectors.push(...(await deps.embedder.embed(chunks.slice(start, start + embedBatch).map(searchableText), signal ? { signal } : {})));
+    throwIfAborted(signal, name);
+  }
+
   yield { stage: 'indexing', fraction: 0.8 };
   const documentId = randomUUID();
-  const sourcePath = source.kind === 'path' ? path.resolve(source.path) : undefined;
+  // Where the file came from, so a changed version added again replaces it: its path, or for an upload
+  // (web mode) its name within the space.
+  const sourcePath = source.kind === 'path' ? path.resolve(source.path) : `upload:${name}`;
   let stored: StoredChunk[];
   try {
     stored = deps.db.transaction(() =>
@@ -88,12 +101,11 @@ export async function* ingestDocument(
     throw error;
   }
   const createdAt = new Date().toISOString();
-  deps.keywordIndex.add(
-    spaceId,
-    stored.map((chunk) => ({ id: chunk.id, text: searchableText(chunk), documentId, type: parsed.format, project: request.project, createdAt })),
-  );
+  const facts = { documentId, type: parsed.format, project: request.project, createdAt };
+  deps.keywordIndex.add(spaceId, stored.map((chunk) => ({ id: chunk.id, text: searchableText(chunk), ...facts })));
+  await deps.vectorStore.add(spaceId, stored.map((chunk, i) => ({ chunkId: chunk.id, vector: vectors[i]!, text: searchableText(chunk), ...facts })));
   // The older versions of this file, replaced by the new one in the same transaction that makes it ready.
-  const replaced = sourcePath ? deps.documents.findBySourcePath(spaceId, sourcePath) : [];
+  const replaced = deps.documents.findBySourcePath(spaceId, sourcePath);
   const generation = deps.db.transaction(() => {
     deps.documents.setStatus(documentId, 'ready');
     for (const old of replaced) deps.documents.setStatus(old.id, 'deleting');
@@ -101,6 +113,7 @@ export async function* ingestDocument(
   })();
   // If this save is lost to a crash, the saved index is older than the database and is rebuilt on start.
   await deps.keywordIndex.save(spaceId, generation);
+  await deps.vectorStore.markGeneration(spaceId, generation);
   for (const old of replaced) await deleteDocument(deps, old.id);
 
   yield { stage: 'done', fraction: 1 };
@@ -108,17 +121,19 @@ export async function* ingestDocument(
 }
 
 /** Removes a document from every store: marked `deleting`, dropped from the indexes, then from SQLite. */
-export async function deleteDocument(deps: Pick<IngestDeps, 'db' | 'spaces' | 'documents' | 'keywordIndex'>, documentId: string): Promise<void> {
+export async function deleteDocument(deps: Pick<IngestDeps, 'db' | 'spaces' | 'documents' | 'keywordIndex' | 'vectorStore'>, documentId: string): Promise<void> {
   const row = deps.db.prepare('SELECT space_id AS spaceId FROM documents WHERE id = ?').get(documentId) as { spaceId: string } | undefined;
   if (!row) throw new HearthError('NOT_FOUND', `There is no document with id ${documentId}.`, { documentId });
   deps.documents.setStatus(documentId, 'deleting');
   const chunkIds = deps.documents.chunkIdsOf(documentId);
-  if (deps.keywordIndex.isOpen(row.spaceId)) deps.keywordIndex.remove(row.spaceId, chunkIds);
+  deps.keywordIndex.remove(row.spaceId, chunkIds);
+  await deps.vectorStore.remove(row.spaceId, chunkIds);
   const generation = deps.db.transaction(() => {
     deps.documents.remove(documentId);
     return deps.spaces.bumpGeneration(row.spaceId);
   })();
-  if (deps.keywordIndex.isOpen(row.spaceId)) await deps.keywordIndex.save(row.spaceId, generation);
+  await deps.keywordIndex.save(row.spaceId, generation);
+  await deps.vectorStore.markGeneration(row.spaceId, generation);
 }
 
 /**
@@ -175,5 +190,8 @@ async function readSource(source: DocumentSource, name: string, maxBytes: number
 function throwIfAborted(signal: AbortSignal | undefined, name: string): void {
   if (signal?.aborted) throw new HearthError('CANCELLED', `Ingest of ${name} was cancelled.`);
 }
+
+/** Texts per embedding call during ingest. */
+const embedBatch = 32;
 
 const formatMegabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -1,6 +1,7 @@
 /**
- * Retrieval: the passages that best match a query, each with its citation. The space filter is applied in
- * the indexes and again in SQL, never left to the caller.
+ * Retrieval: the passages that best match a query, each with its citation (document, heading, page, sheet
+ * and cells, slide). The space filter is applied in the indexes and again in SQL, never left to the caller;
+ * only documents whose ingest has finished (`ready`) are cited.
  */
 import type { RetrievalHit } from '../../../schemas/index.js';
 import { toStoredChunk, type ChunkRow } from '../ingest/documents.js';

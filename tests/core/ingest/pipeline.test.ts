@@ -63,7 +63,9 @@ describe('the ingest pipeline on real formats', () => {
     expect(second.result.status).toBe('indexed');
     const documents = hearth.documents.list(spaceId);
     expect(documents.map((document) => document.id)).toEqual([second.result.document.id]);
-    expect(await hearth.search(spaceId, 'Monday', 5)).toEqual([]);
+    // Nothing of the old version is found any more, by keyword or by vector.
+    const cited = async (query: string) => (await hearth.search(spaceId, query, 5)).map((hit) => hit.text);
+    expect((await cited('Monday')).join(' ')).not.toContain('Monday');
     expect((await hearth.search(spaceId, 'Thursday', 5))[0]?.citation.documentId).toBe(second.result.document.id);
 
     await hearth.deleteDocument(second.result.document.id);
@@ -87,6 +89,6 @@ describe('the ingest pipeline on real formats', () => {
     hearth = await open();
     expect(hearth.documents.list(spaceId).map((document) => document.name)).toEqual(['kept.md']);
     expect((await hearth.search(spaceId, 'lanterns east wall', 5))[0]?.citation.documentName).toBe('kept.md');
-    expect(await hearth.search(spaceId, 'benches oiled spring', 5)).toEqual([]);
+    expect((await hearth.search(spaceId, 'benches oiled spring', 5)).map((hit) => hit.citation.documentName)).not.toContain('gone.md');
   });
 });

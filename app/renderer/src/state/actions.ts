@@ -6,8 +6,8 @@ import { HearthError, type AnswerEvent, type Citation, type ErrorPayload, type S
 import type { Connection } from '../connection.js';
 import { useAppStore } from './app-store.js';
 import { useChatStore } from './chat-store.js';
-import { useCitationStore, type DocumentText } from './citation-store.js';
-import { useLibraryStore, type Upload } from './library-store.js';
+import { useCitationStore, type CitationView, type DocumentOriginal, type DocumentText } from './citation-store.js';
+import { useLibraryStore, type Deletion, type DocumentFilter, type Upload } from './library-store.js';
 import { useSpacesStore } from './spaces-store.js';
 
 const DEFAULT_SPACE_NAME = 'My space';
@@ -64,6 +64,7 @@ export async function selectSpace(spaceId: string): Promise<void> {
   useLibraryStore.setState({ documents: [], documentsSpaceId: spaceId, loadingDocuments: true });
   useChatStore.setState({ conversationId: null, messages: [], pending: null, loadingHistory: true });
   useCitationStore.setState({ open: null });
+  useLibraryStore.setState({ deletions: {} });
   const stillCurrent = () => useSpacesStore.getState().currentSpaceId === spaceId;
   try {
     const [documents, conversations] = await Promise.all([
@@ -120,11 +121,72 @@ async function ingestFile(upload: Upload, file: File): Promise<void> {
         ? { documents: [...state.documents.filter((d) => d.id !== document.id), document] }
         : {},
     );
+    // A changed file added again replaces its old version, which may have held this id or another.
+    if (status === 'indexed') forgetFetched(document.id);
   } catch (error) {
     updateUpload(upload.id, { stage: 'failed', error: describe(error) });
     return;
   }
+  await Promise.all([refreshDocuments(upload.spaceId), refreshSpaces()]);
+}
+
+/** Re-reads a space's documents if it is the one on screen, so a replaced version leaves the list. */
+async function refreshDocuments(spaceId: string): Promise<void> {
+  try {
+    const documents = await client().call('documents.list', { spaceId });
+    if (useLibraryStore.getState().documentsSpaceId !== spaceId) return;
+    useLibraryStore.setState({ documents });
+    const kept = new Set(documents.map((document) => document.id));
+    for (const documentId of Object.keys(useCitationStore.getState().texts)) if (!kept.has(documentId)) forgetFetched(documentId);
+  } catch (error) {
+    showProblem(`Could not refresh the documents: ${describe(error).message}`);
+  }
+}
+
+export function setDocumentFilter(change: Partial<DocumentFilter>): void {
+  useLibraryStore.setState((state) => ({ filter: { ...state.filter, ...change } }));
+}
+
+/** Deletes a document from every store in the core; on success it leaves the list (and the panel, if open there). */
+export async function deleteDocument(documentId: string): Promise<void> {
+  if (useLibraryStore.getState().deletions[documentId]?.status === 'deleting') return;
+  setDeletion(documentId, { status: 'deleting' });
+  try {
+    await client().call('documents.delete', { documentId });
+  } catch (error) {
+    setDeletion(documentId, { status: 'failed', error: describe(error) });
+    return;
+  }
+  setDeletion(documentId, undefined);
+  useLibraryStore.setState((state) => ({ documents: state.documents.filter((document) => document.id !== documentId) }));
+  forgetFetched(documentId);
   await refreshSpaces();
+}
+
+/** Clears a failed delete's message. */
+export function dismissDeletionError(documentId: string): void {
+  setDeletion(documentId, undefined);
+}
+
+function setDeletion(documentId: string, deletion: Deletion | undefined): void {
+  useLibraryStore.setState((state) => {
+    const deletions = { ...state.deletions };
+    if (deletion) deletions[documentId] = deletion;
+    else delete deletions[documentId];
+    return { deletions };
+  });
+}
+
+/** Drops a document's fetched text and original, which no longer describe what the core holds. */
+function forgetFetched(documentId: string): void {
+  if (useCitationStore.getState().open?.citation.documentId === documentId) closeCitation();
+  useCitationStore.setState((state) => {
+    const texts = { ...state.texts };
+    const originals = { ...state.originals };
+    delete texts[documentId];
+    delete originals[documentId];
+    return { texts, originals };
+  });
 }
 
 /** Re-reads the spaces, whose document counts the picker shows. */
@@ -213,6 +275,7 @@ function stopAnswering(): void {
 export async function openCitation(citation: Citation, index: number): Promise<void> {
   useCitationStore.setState({ open: { citation, index } });
   const { documentId } = citation;
+  if (useCitationStore.getState().view === 'page' && citation.page !== undefined) void loadOriginal(documentId);
   const known = useCitationStore.getState().texts[documentId];
   if (known && known.status !== 'failed') return;
   setDocumentText(documentId, { status: 'loading' });
@@ -226,6 +289,36 @@ export async function openCitation(citation: Citation, index: number): Promise<v
 
 function setDocumentText(documentId: string, text: DocumentText): void {
   useCitationStore.setState((state) => ({ texts: { ...state.texts, [documentId]: text } }));
+}
+
+/** Switches the panel between the marked text and the drawn page; the page needs the original file, fetched once. */
+export function showCitationView(view: CitationView): void {
+  useCitationStore.setState({ view });
+  const open = useCitationStore.getState().open;
+  if (view === 'page' && open) void loadOriginal(open.citation.documentId);
+}
+
+async function loadOriginal(documentId: string): Promise<void> {
+  const known = useCitationStore.getState().originals[documentId];
+  if (known && known.status !== 'failed') return;
+  setOriginal(documentId, { status: 'loading' });
+  try {
+    const { base64 } = await client().call('documents.original', { documentId });
+    setOriginal(documentId, { status: 'ready', bytes: bytesOfBase64(base64) });
+  } catch (error) {
+    setOriginal(documentId, { status: 'failed', error: describe(error) });
+  }
+}
+
+function setOriginal(documentId: string, original: DocumentOriginal): void {
+  useCitationStore.setState((state) => ({ originals: { ...state.originals, [documentId]: original } }));
+}
+
+function bytesOfBase64(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 export function closeCitation(): void {

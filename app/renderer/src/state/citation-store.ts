@@ -1,4 +1,4 @@
-/** The citation open in the side panel, and the texts of documents fetched to show citations in. */
+/** The citation open in the side panel, how it is shown, and what was fetched to show citations in. */
 import { create } from 'zustand';
 import type { Citation, ErrorPayload } from '../../../../schemas/index.js';
 
@@ -7,10 +7,22 @@ export type DocumentText =
   | { status: 'ready'; text: string }
   | { status: 'failed'; error: ErrorPayload };
 
+/** A document's original file, fetched to draw PDF pages. */
+export type DocumentOriginal =
+  | { status: 'loading' }
+  | { status: 'ready'; bytes: Uint8Array }
+  | { status: 'failed'; error: ErrorPayload };
+
+/** `text`: the normalized text with the passage marked; `page`: the cited PDF page as drawn. */
+export type CitationView = 'text' | 'page';
+
 interface CitationState {
   open: { citation: Citation; index: number } | null;
+  view: CitationView;
   /** By document id; a document's normalized text never changes once ingested. */
   texts: Record<string, DocumentText>;
+  /** By document id; fetched once, the first time a page of the document is shown. */
+  originals: Record<string, DocumentOriginal>;
 }
 
-export const useCitationStore = create<CitationState>(() => ({ open: null, texts: {} }));
+export const useCitationStore = create<CitationState>(() => ({ open: null, view: 'text', texts: {}, originals: {} }));

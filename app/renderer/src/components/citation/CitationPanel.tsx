@@ -1,13 +1,22 @@
-/** The side panel that shows a cited passage highlighted in its document's full text. */
-import { useEffect, useRef } from 'react';
-import { closeCitation } from '../../state/actions.js';
-import { useCitationStore } from '../../state/citation-store.js';
+/**
+ * The side panel that shows a cited passage: where it is in its file, and either the document's text with
+ * the passage marked or, for a PDF, the cited page as drawn with the passage's words highlighted.
+ */
+import type { Citation } from '../../../../../schemas/index.js';
+import { closeCitation, showCitationView } from '../../state/actions.js';
+import { useCitationStore, type CitationView } from '../../state/citation-store.js';
+import { describeLocation } from './citation-location.js';
+import { CitedText } from './CitedText.js';
+import { PdfPages } from './PdfPages.js';
 
 export function CitationPanel() {
   const open = useCitationStore((state) => state.open);
-  const documentText = useCitationStore((state) => (state.open ? state.texts[state.open.citation.documentId] : undefined));
+  const chosenView = useCitationStore((state) => state.view);
   if (!open) return null;
   const { citation, index } = open;
+  const hasPages = citation.page !== undefined;
+  const view: CitationView = hasPages ? chosenView : 'text';
+  const location = describeLocation(citation);
   return (
     <aside className="column citation-panel" data-testid="citation-panel" aria-labelledby="citation-title">
       <header className="citation-panel__head">
@@ -16,44 +25,58 @@ export function CitationPanel() {
           <h2 id="citation-title" className="citation-panel__title" data-testid="citation-document">
             {citation.documentName}
           </h2>
-          {citation.headingPath.length > 0 && (
-            <p className="citation-panel__path" data-testid="citation-heading-path">
-              {citation.headingPath.join(' › ')}
+          {(location || citation.headingPath.length > 0) && (
+            <p className="citation-panel__path">
+              {location && (
+                <span className="citation-panel__location" data-testid="citation-location">
+                  {location}
+                </span>
+              )}
+              {location && citation.headingPath.length > 0 && ' · '}
+              {citation.headingPath.length > 0 && <span data-testid="citation-heading-path">{citation.headingPath.join(' › ')}</span>}
             </p>
           )}
+          {hasPages && <ViewTabs view={view} />}
         </div>
         <button type="button" className="button button--quiet button--small" aria-label="Close source" onClick={closeCitation}>
           Close
         </button>
       </header>
-      {(!documentText || documentText.status === 'loading') && <p className="muted">Loading the document…</p>}
-      {documentText?.status === 'failed' && (
-        <p className="message__error" role="alert">
-          <code>{documentText.error.code}</code> {documentText.error.message}
-        </p>
-      )}
-      {documentText?.status === 'ready' && <CitedText text={documentText.text} start={citation.start} end={citation.end} />}
+      {view === 'page' ? <PdfPages citation={citation} /> : <TextView citation={citation} />}
     </aside>
   );
 }
 
-/** The whole text with [start, end) marked and scrolled into view. */
-function CitedText({ text, start, end }: { text: string; start: number; end: number }) {
-  const mark = useRef<HTMLElement>(null);
-  const from = Math.min(start, text.length);
-  const to = Math.min(Math.max(end, from), text.length);
-
-  useEffect(() => {
-    mark.current?.scrollIntoView({ block: 'center' });
-  }, [text, from, to]);
-
+function ViewTabs({ view }: { view: CitationView }) {
+  const tab = (value: CitationView, label: string) => (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={view === value}
+      className={view === value ? 'view-tab view-tab--current' : 'view-tab'}
+      data-testid={`citation-view-${value}`}
+      onClick={() => showCitationView(value)}
+    >
+      {label}
+    </button>
+  );
   return (
-    <div className="document-text" data-testid="citation-text">
-      {text.slice(0, from)}
-      <mark ref={mark} data-testid="citation-mark">
-        {text.slice(from, to)}
-      </mark>
-      {text.slice(to)}
+    <div className="view-tabs citation-panel__tabs" role="tablist" aria-label="Show the source as">
+      {tab('text', 'Text')}
+      {tab('page', 'Page')}
     </div>
   );
+}
+
+function TextView({ citation }: { citation: Citation }) {
+  const documentText = useCitationStore((state) => state.texts[citation.documentId]);
+  if (!documentText || documentText.status === 'loading') return <p className="muted">Loading the document…</p>;
+  if (documentText.status === 'failed') {
+    return (
+      <p className="message__error" role="alert">
+        <code>{documentText.error.code}</code> {documentText.error.message}
+      </p>
+    );
+  }
+  return <CitedText text={documentText.text} start={citation.start} end={citation.end} />;
 }

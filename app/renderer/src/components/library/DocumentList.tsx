@@ -1,19 +1,25 @@
-/** The documents already in the current space. */
-import type { DocumentInfo } from '../../../../../schemas/index.js';
-import { useLibraryStore } from '../../state/library-store.js';
+/** The documents already in the current space, as the filter lets them through. */
+import { useShallow } from 'zustand/react/shallow';
+import { selectVisibleDocuments, useLibraryStore } from '../../state/library-store.js';
+import { DocumentFilter } from './DocumentFilter.js';
+import { DocumentItem } from './DocumentItem.js';
 
 export function DocumentList() {
-  const documents = useLibraryStore((state) => state.documents);
+  const total = useLibraryStore((state) => state.documents.length);
+  const documents = useLibraryStore(useShallow(selectVisibleDocuments));
   const loading = useLibraryStore((state) => state.loadingDocuments);
   return (
     <section className="documents" aria-labelledby="documents-title">
       <h3 id="documents-title" className="documents__title">
-        Documents <span className="count">{documents.length}</span>
+        Documents <span className="count">{documents.length === total ? total : `${documents.length} of ${total}`}</span>
       </h3>
+      {total > 0 && <DocumentFilter />}
       {loading ? (
         <p className="muted">Loading…</p>
-      ) : documents.length === 0 ? (
+      ) : total === 0 ? (
         <p className="muted">No documents yet. Add some to ask questions across them.</p>
+      ) : documents.length === 0 ? (
+        <p className="muted">No document matches the filter.</p>
       ) : (
         <ul className="documents__list">
           {documents.map((document) => (
@@ -23,24 +29,4 @@ export function DocumentList() {
       )}
     </section>
   );
-}
-
-function DocumentItem({ document }: { document: DocumentInfo }) {
-  return (
-    <li className="document" data-testid="document-item" data-document-id={document.id}>
-      <span className="document__name" title={document.name}>
-        {document.name}
-      </span>
-      <span className="document__meta">
-        {document.format === 'markdown' ? 'Markdown' : 'Text'} · {formatSize(document.sizeBytes)} · {document.chunkCount}{' '}
-        {document.chunkCount === 1 ? 'passage' : 'passages'}
-      </span>
-    </li>
-  );
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

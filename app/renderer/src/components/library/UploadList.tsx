@@ -9,6 +9,7 @@ const STAGE_LABELS: Record<UploadStage, string> = {
   reading: 'Reading',
   parsing: 'Parsing',
   chunking: 'Splitting into passages',
+  embedding: 'Embedding',
   indexing: 'Indexing',
   done: 'Added',
   failed: 'Failed',
