@@ -227,6 +227,6 @@ async function runSize(size: number): Promise<void> {
 console.log(`Hybrid query latency — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM; node ${process.version}`);
 console.log(`synthetic chunks: ${wordsPerChunk} Zipf words, ${dims}-dim clustered unit vectors; ${queryCount} queries per mode; query vectors given (no inference)`);
 console.log(
-  `ANN: ${args.ann} from ${Number(args['ann-threshold']).toLocaleString('en')} rows; nprobes ${args.nprobes ?? 'default (20)'}, refine factor ${args.refine ?? 'default (5)'}`,
+  `ANN: ${args.ann} from ${Number(args['ann-threshold']).toLocaleString('en')} rows; nprobes ${args.nprobes ?? 'default (20)'}, refine factor ${args.refine ?? 'default (2)'}`,
 );
 for (const size of sizes) await runSize(size);

@@ -2,14 +2,13 @@
  * The library in a real browser: a PDF and a Markdown file dropped, filtered by format, a citation on page 2
  * of the PDF shown as the drawn page with the passage highlighted, and a document deleted for good.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPdf } from '../fixtures/documents/pdf.js';
-import { launchChromium } from './browser.js';
-import { repoRoot, startHearthServer, type RunningServer } from './hearth-server.js';
+import { repoRoot } from './hearth-server.js';
+import { dropFiles, openAppSession, type AppSession } from './app-session.js';
 
 const screenshotPath = path.join(repoRoot, 'tests/artifacts/library-pdf.png');
 
@@ -50,41 +49,19 @@ const beekeeping = {
 };
 const beekeepingQuestion = 'What do I light the bee smoker with?';
 
-let tmp: string;
-let server: RunningServer;
-let browser: BrowserContext;
+let session: AppSession;
 let page: Page;
-const pageErrors: string[] = [];
+const pageErrors = () => session.pageErrors;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'hearth-e2e-library-'));
-  server = await startHearthServer(path.join(tmp, 'data'));
-  browser = await launchChromium(path.join(tmp, 'chromium-profile'));
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
-  });
-  await page.goto(server.url);
+  session = await openAppSession('library');
+  page = session.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  await session?.close();
 });
 
-async function dropFiles(files: Array<{ name: string; bytes: number[] }>): Promise<void> {
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const transfer = new DataTransfer();
-    for (const file of list) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name));
-    return transfer;
-  }, files);
-  for (const type of ['dragenter', 'dragover', 'drop']) {
-    await page.dispatchEvent('[data-testid="drop-zone"]', type, { dataTransfer });
-  }
-  await dataTransfer.dispose();
-}
 
 const uploadRow = (name: string) => page.locator('[data-testid="upload-row"]').filter({ hasText: name });
 const documentItems = () => page.getByTestId('document-item');
@@ -101,7 +78,7 @@ describe('the library in a browser', () => {
   it('ingests a dropped PDF and a Markdown file, with the PDF’s page count', async () => {
     await page.getByTestId('drop-zone').waitFor();
     const pdf = await buildPdf(handbook.spec);
-    await dropFiles([
+    await dropFiles(page, [
       { name: handbook.name, bytes: Array.from(pdf) },
       { name: beekeeping.name, bytes: Array.from(Buffer.from(beekeeping.text, 'utf8')) },
     ]);
@@ -182,6 +159,6 @@ describe('the library in a browser', () => {
   }, 60_000);
 
   it('raised no errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 });

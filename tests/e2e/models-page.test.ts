@@ -3,15 +3,14 @@
  * starts with only a broken entry, into which the user imports a tiny GGUF, a tiny embedding model and a
  * tiny reranker by path, smoke-checks each, switches the active LLM, and sees a fake GGUF refused.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyCrossEncoder, writeTinyEncoder } from '../fixtures/models/onnx/index.js';
 import { writeTinyLlama } from '../fixtures/models/tiny-llama.js';
-import { launchChromium } from './browser.js';
-import { repoRoot, startHearthServer, type RunningServer } from './hearth-server.js';
+import { repoRoot } from './hearth-server.js';
+import { dropFiles, openAppSession, type AppSession } from './app-session.js';
 
 const screenshotPath = path.join(repoRoot, 'tests/artifacts/models-page.png');
 /** Loading a model and running it for the first time can take a while on a slow CPU. */
@@ -20,40 +19,32 @@ const CHECK_TIMEOUT_MS = 120_000;
 /** A library someone edited by hand: line 3 has a typo in a key, and the entry has no `format`. */
 const brokenLibrary = ['# Models for the browser story', '[llm.broken]', 'formt = "gguf"', 'path = "nowhere.gguf"', ''].join('\n');
 
-let tmp: string;
-let incoming: string;
-let server: RunningServer;
-let browser: BrowserContext;
+let session: AppSession;
 let page: Page;
-const pageErrors: string[] = [];
+let incoming: string;
+const pageErrors = () => session.pageErrors;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'hearth-e2e-models-'));
-  const library = path.join(tmp, 'library');
-  incoming = path.join(tmp, 'incoming');
-  await mkdir(library, { recursive: true });
-  await mkdir(incoming, { recursive: true });
-  await writeFile(path.join(library, 'models.toml'), brokenLibrary);
-  await writeTinyLlama(path.join(incoming, 'tiny-llama.gguf'));
-  await writeTinyLlama(path.join(incoming, 'tiny-llama-b.gguf'), { seed: 2 });
-  await writeTinyEncoder(path.join(incoming, 'mini-encoder'));
-  await writeTinyCrossEncoder(path.join(incoming, 'mini-judge'));
-  await writeFile(path.join(incoming, 'x.gguf'), 'These are notes someone saved with the wrong extension.\n');
-
-  server = await startHearthServer(path.join(tmp, 'data'), { modelLibrary: library });
-  browser = await launchChromium(path.join(tmp, 'chromium-profile'));
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+  session = await openAppSession('models', {
+    prepare: async (tmp) => {
+      const library = path.join(tmp, 'library');
+      incoming = path.join(tmp, 'incoming');
+      await mkdir(library, { recursive: true });
+      await mkdir(incoming, { recursive: true });
+      await writeFile(path.join(library, 'models.toml'), brokenLibrary);
+      await writeTinyLlama(path.join(incoming, 'tiny-llama.gguf'));
+      await writeTinyLlama(path.join(incoming, 'tiny-llama-b.gguf'), { seed: 2 });
+      await writeTinyEncoder(path.join(incoming, 'mini-encoder'));
+      await writeTinyCrossEncoder(path.join(incoming, 'mini-judge'));
+      await writeFile(path.join(incoming, 'x.gguf'), 'These are notes someone saved with the wrong extension.\n');
+      return { modelLibrary: library };
+    },
   });
-  await page.goto(server.url);
+  page = session.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  await session?.close();
 });
 
 const entry = (kind: string, alias: string) => page.locator(`[data-testid="model-entry"][data-kind="${kind}"][data-alias="${alias}"]`);
@@ -207,6 +198,6 @@ describe('the Models page', () => {
   });
 
   it('raised no errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 });

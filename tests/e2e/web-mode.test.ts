@@ -2,53 +2,29 @@
  * Web mode, end to end, in a real browser: the built renderer served by `hearth serve`, driven in headless
  * Chromium the way a user would — drop files, watch them ingest, ask, read the streamed answer, open its source.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.js';
 import { fieldGuide, gardenNotes, kettleQuestion, kettleSection, pictureRenamedToMarkdown } from './fixtures.js';
-import { repoRoot, startHearthServer, type RunningServer } from './hearth-server.js';
+import { repoRoot } from './hearth-server.js';
+import { dropFiles, openAppSession, type AppSession } from './app-session.js';
 
 const screenshotPath = path.join(repoRoot, 'tests/artifacts/web-mode.png');
 
-let tmp: string;
-let server: RunningServer;
-let browser: BrowserContext;
+let session: AppSession;
 let page: Page;
-const pageErrors: string[] = [];
+const pageErrors = () => session.pageErrors;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'hearth-e2e-'));
-  server = await startHearthServer(path.join(tmp, 'data'));
-  browser = await launchChromium(path.join(tmp, 'chromium-profile'));
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
-  });
-  await page.goto(server.url);
+  session = await openAppSession('web');
+  page = session.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  await session?.close();
 });
 
-/** Drops files on the drop zone the way the OS does: a real DataTransfer carried by dragenter, dragover and drop. */
-async function dropFiles(files: Array<{ name: string; bytes: number[] }>): Promise<void> {
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const transfer = new DataTransfer();
-    for (const file of list) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name));
-    return transfer;
-  }, files);
-  for (const type of ['dragenter', 'dragover', 'drop']) {
-    await page.dispatchEvent('[data-testid="drop-zone"]', type, { dataTransfer });
-  }
-  await dataTransfer.dispose();
-}
 
 const bytesOf = (text: string) => Array.from(Buffer.from(text, 'utf8'));
 const uploadRow = (name: string) => page.locator('[data-testid="upload-row"]').filter({ hasText: name });
@@ -61,7 +37,7 @@ describe('web mode in a browser', () => {
   });
 
   it('ingests a dropped Markdown file and one added with the Add files button', async () => {
-    await dropFiles([{ name: fieldGuide.name, bytes: bytesOf(fieldGuide.text) }]);
+    await dropFiles(page, [{ name: fieldGuide.name, bytes: bytesOf(fieldGuide.text) }]);
     await uploadRow(fieldGuide.name).and(page.locator('[data-stage="done"]')).waitFor();
 
     await page.getByTestId('file-input').setInputFiles({
@@ -78,7 +54,7 @@ describe('web mode in a browser', () => {
   });
 
   it('shows a binary file renamed .md as a FILE_BINARY error row', async () => {
-    await dropFiles([pictureRenamedToMarkdown]);
+    await dropFiles(page, [pictureRenamedToMarkdown]);
     const row = uploadRow(pictureRenamedToMarkdown.name);
     await row.and(page.locator('[data-stage="failed"]')).waitFor();
     expect(await row.getByTestId('upload-error').textContent()).toContain('FILE_BINARY');
@@ -153,6 +129,6 @@ describe('web mode in a browser', () => {
   });
 
   it('raised no errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 });

@@ -1,46 +1,17 @@
 /**
- * Turns a file's bytes into normalized text, or a typed error that names the problem: empty, binary,
- * too large, or a format this build cannot read. Normalized text is what citations' offsets point into.
+ * Turns a text file's bytes into normalized text, or a typed error that names the problem (empty,
+ * binary). Normalized text is what citations' offsets point into.
  */
-import path from 'node:path';
-import { HearthError, type DocumentFormat } from '../../../schemas/index.js';
+import { HearthError } from '../../../schemas/index.js';
 
-export interface DecodedDocument {
-  format: DocumentFormat;
-  text: string;
-}
-
-const formatsByExtension: Record<string, DocumentFormat> = {
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.mdown': 'markdown',
-  '.txt': 'text',
-  '.text': 'text',
-  '.log': 'text',
-};
-
-export function formatOf(fileName: string): DocumentFormat {
-  const extension = path.extname(fileName).toLowerCase();
-  const format = formatsByExtension[extension];
-  if (!format) {
-    throw new HearthError(
-      'UNSUPPORTED_FORMAT',
-      `${fileName}: ${extension ? `"${extension}" files are` : 'files without an extension are'} not supported yet. ` +
-        `Hearth reads ${Object.keys(formatsByExtension).join(', ')}.`,
-      { fileName, extension },
-    );
-  }
-  return format;
-}
-
-export function decodeDocument(fileName: string, bytes: Uint8Array): DecodedDocument {
-  const format = formatOf(fileName);
+/** A text file's bytes as normalized text; FILE_EMPTY when there is nothing, FILE_BINARY when it is not text. */
+export function decodeTextFile(fileName: string, bytes: Uint8Array): string {
   if (bytes.length === 0) throw new HearthError('FILE_EMPTY', `${fileName} is empty: there is nothing to index.`, { fileName });
   const text = normalizeText(decodeText(fileName, bytes));
   if (text.trim().length === 0) {
     throw new HearthError('FILE_EMPTY', `${fileName} holds only white space: there is nothing to index.`, { fileName });
   }
-  return { format, text };
+  return text;
 }
 
 function decodeText(fileName: string, bytes: Uint8Array): string {

@@ -3,4 +3,5 @@ export { deleteDocument, ingestDocument, recoverInFlight, type IngestDeps } from
 export { ParsePool, type ParsePoolOptions } from './parse-pool.js';
 export { Documents, searchableText, toStoredChunk, type ChunkRow, type DocumentStatus, type LocatedChunk, type StoredChunk } from './documents.js';
 export { chunkMarkdown, locateChunk, type Chunk, type ChunkLocation, type ChunkOptions } from './chunk.js';
-export { decodeDocument, formatOf, normalizeText } from './decode.js';
+export { decodeTextFile, normalizeText } from './decode.js';
+export { formatOfFile, parseDocument } from './parsers/index.js';

@@ -30,7 +30,7 @@ export interface VectorStoreOptions {
   annIndex?: AnnIndexKind;
   /** IVF partitions probed per query. Default 20. */
   nprobes?: number;
-  /** Candidates re-ranked with full vectors, as a multiple of the limit (RaBitQ distances are coarse). Default 5. */
+  /** Candidates re-ranked with full vectors, as a multiple of the limit (quantized distances are approximate). Default 2. */
   refineFactor?: number;
   /** Merge new rows into the ANN index once this many are unindexed. Default 5,000. */
   optimizeAfter?: number;
@@ -135,7 +135,7 @@ export class VectorStore {
       annThreshold: options.annThreshold ?? 20_000,
       annIndex: options.annIndex ?? 'ivf_rq',
       nprobes: options.nprobes ?? 20,
-      refineFactor: options.refineFactor ?? 5,
+      refineFactor: options.refineFactor ?? 2,
       optimizeAfter: options.optimizeAfter ?? 5_000,
       retrainGrowth: options.retrainGrowth ?? 2,
       fullText: options.fullText ?? false,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Documents, searchableText, type StoredChunk } from '../../../app/core/ingest/index.js';
+import type { ChunkLocation } from '../../../app/core/ingest/chunk.js';
 import { HashEmbedder } from '../../../app/core/models/index.js';
 import { KeywordIndex, retrieve, retrievePassages, syncSpaceVectors, VectorStore } from '../../../app/core/retrieval/index.js';
 import { Spaces } from '../../../app/core/spaces/index.js';
@@ -14,18 +15,19 @@ let vectorStore: VectorStore;
 const embedder = new HashEmbedder({ dimensions: 64 });
 
 /** Stores a document the way ingest does, then brings both indexes of its space up to date. */
-async function addDocument(spaceId: string, name: string, paragraphs: string[]): Promise<StoredChunk[]> {
+async function addDocument(spaceId: string, name: string, paragraphs: (string | { text: string; location: ChunkLocation })[]): Promise<StoredChunk[]> {
   const documents = new Documents(db);
   const spaces = new Spaces(db);
   let offset = 0;
-  const chunks = paragraphs.map((text) => {
+  const chunks = paragraphs.map((paragraph) => {
+    const { text, location } = typeof paragraph === 'string' ? { text: paragraph, location: {} } : paragraph;
     const start = offset;
     offset += text.length + 2;
-    return { headingPath: [name], start, end: start + text.length, text, location: {} };
+    return { headingPath: [name], start, end: start + text.length, text, location };
   });
   const { stored, generation } = db.transaction(() => {
     const id = `${spaceId}-${name}`;
-    const inserted = documents.insert({ id, spaceId, name, format: 'markdown', sha256: id, sizeBytes: offset, text: paragraphs.join('\n\n'), warnings: [] }, chunks);
+    const inserted = documents.insert({ id, spaceId, name, format: 'markdown', sha256: id, sizeBytes: offset, text: chunks.map((chunk) => chunk.text).join('\n\n'), warnings: [] }, chunks);
     documents.setStatus(id, 'ready');
     return { stored: inserted, generation: spaces.bumpGeneration(spaceId) };
   })();
@@ -88,5 +90,19 @@ describe('retrieving cited passages', () => {
     const keywordHits = retrieve(db, keywordIndex, { spaceId: home, query: 'ремонта', limit: 5 });
     expect(keywordHits.map((hit) => hit.citation.documentName)).toEqual(['b.md']);
     expect(keywordHits[0]!.score).toBeGreaterThan(0);
+  });
+
+  it('carries the page, sheet and slide of each passage into its citation, and cites only ready documents', async () => {
+    const work = new Spaces(db).create('Reports').id;
+    await addDocument(work, 'report.pdf', [{ text: 'Выручка за третий квартал выросла.', location: { pageStart: 3, pageEnd: 4 } }]);
+    await addDocument(work, 'budget.xlsx', [{ text: 'Выручка по месяцам', location: { sheet: 'Q3', cells: 'A1:D20' } }]);
+    const { hits } = await retrievePassages(db, { keywordIndex, vectorStore, embedder }, { query: 'выручка', mode: 'keyword', allowedSpaces: [work], limit: 5 });
+    const byName = new Map(hits.map((hit) => [hit.citation.documentName, hit.citation]));
+    expect(byName.get('report.pdf')).toMatchObject({ page: 3, pageEnd: 4 });
+    expect(byName.get('budget.xlsx')).toMatchObject({ sheet: 'Q3', cells: 'A1:D20' });
+
+    new Documents(db).setStatus(`${work}-report.pdf`, 'deleting');
+    const after = await retrievePassages(db, { keywordIndex, vectorStore, embedder }, { query: 'выручка', mode: 'keyword', allowedSpaces: [work], limit: 5 });
+    expect(after.hits.map((hit) => hit.citation.documentName)).toEqual(['budget.xlsx']);
   });
 });
