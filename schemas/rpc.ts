@@ -85,7 +85,13 @@ export const methods = {
   'spaces.create': call(z.object({ name: z.string().trim().min(1).max(200) }), Space),
   'documents.list': call(SpaceRef, z.array(DocumentInfo)),
   'documents.ingest': stream(
-    z.object({ spaceId: Id, source: DocumentSource }),
+    z.object({
+      spaceId: Id,
+      source: DocumentSource,
+      /** For an encrypted PDF, after a PASSWORD_REQUIRED answer. */
+      password: z.string().max(1024).optional(),
+      project: z.string().trim().min(1).max(200).optional(),
+    }),
     IngestProgress,
     IngestResult,
   ),

@@ -63,11 +63,16 @@ export class Hearth {
     return hearth;
   }
 
-  ingest(spaceId: string, source: DocumentSource, signal?: AbortSignal): AsyncGenerator<IngestProgress, IngestResult> {
+  ingest(
+    spaceId: string,
+    source: DocumentSource,
+    signal?: AbortSignal,
+    options: { password?: string | undefined; project?: string | undefined } = {},
+  ): AsyncGenerator<IngestProgress, IngestResult> {
     const hearth = this;
     return (async function* () {
       const indexes = await hearth.openSpace(spaceId);
-      return yield* ingestDocument({ ...hearth.ingestDeps(), ...indexes }, { spaceId, source }, signal);
+      return yield* ingestDocument({ ...hearth.ingestDeps(), ...indexes }, { spaceId, source, ...options }, signal);
     })();
   }
 
@@ -189,7 +194,7 @@ export class Hearth {
         this.spaces.get(spaceId);
         return this.documents.list(spaceId);
       },
-      'documents.ingest': ({ spaceId, source }, { signal }) => this.ingest(spaceId, source, signal),
+      'documents.ingest': ({ spaceId, source, password, project }, { signal }) => this.ingest(spaceId, source, signal, { password, project }),
       'documents.delete': async ({ documentId }) => {
         await this.deleteDocument(documentId);
         return {};

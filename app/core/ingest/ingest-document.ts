@@ -33,7 +33,7 @@ export interface IngestDeps {
 
 export async function* ingestDocument(
   deps: IngestDeps,
-  request: { spaceId: string; source: DocumentSource; project?: string | undefined },
+  request: { spaceId: string; source: DocumentSource; project?: string | undefined; password?: string | undefined },
   signal?: AbortSignal,
 ): AsyncGenerator<IngestProgress, IngestResult> {
   const { spaceId, source } = request;
@@ -54,7 +54,7 @@ export async function* ingestDocument(
   await deps.blobs.put(bytes, sha256);
 
   yield { stage: 'parsing', fraction: 0.1 };
-  const parsed = await deps.parse({ name, bytes }, signal ? { signal } : {});
+  const parsed = await deps.parse({ name, bytes, ...(request.password ? { password: request.password } : {}) }, signal ? { signal } : {});
   throwIfAborted(signal, name);
 
   yield { stage: 'chunking', fraction: 0.6 };

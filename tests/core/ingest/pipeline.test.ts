@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearth, type Hearth } from '../../../app/core/index.js';
+import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { buildPptx, buildXlsx } from '../../fixtures/documents/office.js';
 import { buildPdf } from '../../fixtures/documents/pdf.js';
 import { drain } from '../../fixtures/hearth-runner.js';
@@ -55,6 +56,16 @@ describe('the ingest pipeline on real formats', () => {
     await addFile('kickoff.pptx', await buildPptx([{ title: 'Welcome' }, { title: 'Milestones', bullets: ['Foundation poured by March'] }]));
     const [slideHit] = await hearth.search(spaceId, 'foundation poured march', 3);
     expect(slideHit!.citation).toMatchObject({ documentName: 'kickoff.pptx', slide: 2 });
+  });
+
+  it('asks for the password of an encrypted PDF, then reads it with the right one', async () => {
+    const file = path.join(temp.dir, 'sealed.pdf');
+    await writeFile(file, buildEncryptedPdf({ userPassword: 'hearth', text: 'The vault code is kept by the harbour master.' }));
+    const ingest = (password?: string) => drain(hearth.ingest(spaceId, { kind: 'path', path: file }, undefined, { password }));
+    await expect(ingest()).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED' });
+    await expect(ingest('wrong')).rejects.toMatchObject({ code: 'PASSWORD_INCORRECT' });
+    expect((await ingest('hearth')).result.status).toBe('indexed');
+    expect((await hearth.search(spaceId, 'vault code harbour master', 3))[0]?.citation).toMatchObject({ documentName: 'sealed.pdf', page: 1 });
   });
 
   it('replaces a changed file added again from the same path, and deletes from every store', async () => {
