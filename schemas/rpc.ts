@@ -8,6 +8,7 @@ import { ErrorPayload } from './errors.js';
 import {
   Citation,
   Conversation,
+  DocumentFormat,
   DocumentInfo,
   Id,
   IngestStage,
@@ -76,6 +77,17 @@ export type AnswerEvent = z.infer<typeof AnswerEvent>;
 
 const SpaceRef = z.object({ spaceId: Id });
 
+export const SearchFilter = z.object({
+  projects: z.array(z.string()).max(100).optional(),
+  documentIds: z.array(Id).max(1000).optional(),
+  types: z.array(DocumentFormat).max(20).optional(),
+  /** ISO 8601: documents added at or after. */
+  createdFrom: z.iso.datetime({ offset: true }).optional(),
+  /** ISO 8601: documents added before. */
+  createdBefore: z.iso.datetime({ offset: true }).optional(),
+});
+export type SearchFilter = z.infer<typeof SearchFilter>;
+
 export const methods = {
   'app.info': call(
     z.object({}),
@@ -106,7 +118,13 @@ export const methods = {
     z.object({ document: DocumentInfo, text: z.string() }),
   ),
   'search.query': call(
-    z.object({ spaceId: Id, query: z.string().min(1).max(4000), limit: z.number().int().min(1).max(100).default(8) }),
+    z.object({
+      spaceId: Id,
+      query: z.string().min(1).max(4000),
+      limit: z.number().int().min(1).max(100).default(8),
+      /** Narrows the search within the space; the space itself is never widened by it. */
+      filter: SearchFilter.optional(),
+    }),
     z.array(RetrievalHit),
   ),
   'conversations.list': call(SpaceRef, z.array(Conversation)),

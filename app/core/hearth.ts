@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HearthError, type IngestProgress, type IngestResult, type DocumentSource, type RetrievalHit } from '../../schemas/index.js';
+import { HearthError, type IngestProgress, type IngestResult, type DocumentSource, type RetrievalHit, type SearchFilter } from '../../schemas/index.js';
 import type { ParseInput } from './ingest/parsers/index.js';
 import { askQuestion, Conversations } from './chat/index.js';
 import { ModelRuntime, defaultLibraryFolder, findModel, importModel, smokeCheck, type Embedder } from './models/index.js';
@@ -100,13 +100,19 @@ export class Hearth {
    * hash ranking diluting the fusion (docs/benchmarks.md). The hash vectors are still kept, cheaply, so the
    * vector path stays whole.
    */
-  async search(spaceId: string, query: string, limit: number, signal?: AbortSignal): Promise<RetrievalHit[]> {
+  async search(spaceId: string, query: string, limit: number, signal?: AbortSignal, filter?: SearchFilter): Promise<RetrievalHit[]> {
     const { embedder, vectorStore } = await this.openSpace(spaceId);
     const reranker = await this.models.reranker().catch(() => undefined);
     const { hits } = await retrievePassages(
       this.db,
       { keywordIndex: this.keywordIndex, vectorStore, embedder, ...(reranker ? { reranker } : {}) },
-      { query, mode: reranker ? 'hybrid+rerank' : embedder === this.models.hashEmbedder ? 'keyword' : 'hybrid', allowedSpaces: [spaceId], limit },
+      {
+        query,
+        mode: reranker ? 'hybrid+rerank' : embedder === this.models.hashEmbedder ? 'keyword' : 'hybrid',
+        allowedSpaces: [spaceId],
+        limit,
+        ...(filter ? { filter } : {}),
+      },
       signal ? { signal } : {},
     );
     return hits.map(({ citation, text, score }) => ({ citation, text, score }));
@@ -205,7 +211,7 @@ export class Hearth {
         return { document, base64: bytes.toString('base64') };
       },
       'documents.text': async ({ documentId }) => ({ document: this.documents.get(documentId), text: this.documents.text(documentId) }),
-      'search.query': ({ spaceId, query, limit }) => this.search(spaceId, query, limit),
+      'search.query': ({ spaceId, query, limit, filter }, { signal }) => this.search(spaceId, query, limit, signal, filter),
       'conversations.list': async ({ spaceId }) => {
         this.spaces.get(spaceId);
         return this.conversations.list(spaceId);

@@ -56,6 +56,14 @@ describe('the ingest pipeline on real formats', () => {
     await addFile('kickoff.pptx', await buildPptx([{ title: 'Welcome' }, { title: 'Milestones', bullets: ['Foundation poured by March'] }]));
     const [slideHit] = await hearth.search(spaceId, 'foundation poured march', 3);
     expect(slideHit!.citation).toMatchObject({ documentName: 'kickoff.pptx', slide: 2 });
+
+    // Metadata filters narrow within the space: by type, by document, by date.
+    const names = async (filter: Parameters<Hearth['search']>[4]) =>
+      new Set((await hearth.search(spaceId, 'turbine delivery foundation cost', 10, undefined, filter)).map((hit) => hit.citation.documentName));
+    expect(await names({ types: ['pdf'] })).toEqual(new Set(['agreement.pdf']));
+    expect(await names({ documentIds: [result.document.id] })).toEqual(new Set(['agreement.pdf']));
+    expect(await names({ types: ['xlsx', 'pptx'] })).toEqual(new Set(['budget.xlsx', 'kickoff.pptx']));
+    expect(await names({ createdBefore: '2000-01-01T00:00:00Z' })).toEqual(new Set());
   });
 
   it('asks for the password of an encrypted PDF, then reads it with the right one', async () => {
