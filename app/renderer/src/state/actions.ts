@@ -17,6 +17,11 @@ let connection: Connection | undefined;
 /** Files are ingested one after another: the core's CPU is better spent finishing one than starting many. */
 let ingestQueue: Promise<void> = Promise.resolve();
 let nextUploadId = 1;
+/**
+ * The file behind each upload row that may be tried again (an encrypted PDF waiting for its password), by
+ * upload id. Kept out of the store: a File is not state to render, and it goes once the row is done or cleared.
+ */
+const retryableFiles = new Map<string, File>();
 /** The answer being streamed; aborting it cancels the work in the core too. */
 let activeAsk: AbortController | undefined;
 
@@ -105,17 +110,42 @@ export function addFiles(files: readonly File[]): void {
   for (const file of files) {
     const upload: Upload = { id: `upload-${nextUploadId++}`, spaceId, name: file.name, stage: 'queued', fraction: 0 };
     useLibraryStore.setState((state) => ({ uploads: [...state.uploads, upload] }));
+    retryableFiles.set(upload.id, file);
     ingestQueue = ingestQueue.then(() => ingestFile(upload, file));
   }
 }
 
-async function ingestFile(upload: Upload, file: File): Promise<void> {
+/** Whether a failed row is an encrypted PDF that can be tried again with a password. */
+export function needsPassword(upload: Upload): boolean {
+  return upload.stage === 'failed' && (upload.error?.code === 'PASSWORD_REQUIRED' || upload.error?.code === 'PASSWORD_INCORRECT');
+}
+
+/**
+ * Ingests a failed row's file again with the password the user typed. The password goes to the core with this
+ * one request and is kept nowhere: not in a store, not in the retry map, not in a log.
+ */
+export function retryUploadWithPassword(uploadId: string, password: string): void {
+  const upload = useLibraryStore.getState().uploads.find((candidate) => candidate.id === uploadId);
+  const file = retryableFiles.get(uploadId);
+  if (!upload || !file || !needsPassword(upload) || useAppStore.getState().connection !== 'ready') return;
+  const { error: _previous, outcome: _outcome, ...rest } = upload;
+  const queued: Upload = { ...rest, stage: 'queued', fraction: 0 };
+  useLibraryStore.setState((state) => ({ uploads: state.uploads.map((candidate) => (candidate.id === uploadId ? queued : candidate)) }));
+  ingestQueue = ingestQueue.then(() => ingestFile(queued, file, password));
+}
+
+async function ingestFile(upload: Upload, file: File, password?: string): Promise<void> {
   try {
     const source = await connected().sourceOf(file);
-    const stream = client().stream('documents.ingest', { spaceId: upload.spaceId, source });
+    const stream = client().stream('documents.ingest', {
+      spaceId: upload.spaceId,
+      source,
+      ...(password !== undefined ? { password } : {}),
+    });
     for await (const progress of stream) updateUpload(upload.id, { stage: progress.stage, fraction: progress.fraction });
     const { document, status } = await stream.result;
     updateUpload(upload.id, { stage: 'done', fraction: 1, outcome: status });
+    retryableFiles.delete(upload.id);
     useLibraryStore.setState((state) =>
       state.documentsSpaceId === document.spaceId
         ? { documents: [...state.documents.filter((d) => d.id !== document.id), document] }
@@ -124,7 +154,10 @@ async function ingestFile(upload: Upload, file: File): Promise<void> {
     // A changed file added again replaces its old version, which may have held this id or another.
     if (status === 'indexed') forgetFetched(document.id);
   } catch (error) {
-    updateUpload(upload.id, { stage: 'failed', error: describe(error) });
+    const failure = describe(error);
+    updateUpload(upload.id, { stage: 'failed', error: failure });
+    // Only a password can change the outcome; any other failure would fail the same way again.
+    if (failure.code !== 'PASSWORD_REQUIRED' && failure.code !== 'PASSWORD_INCORRECT') retryableFiles.delete(upload.id);
     return;
   }
   await Promise.all([refreshDocuments(upload.spaceId), refreshSpaces()]);
@@ -206,9 +239,9 @@ function updateUpload(id: string, change: Partial<Upload>): void {
 
 /** Removes finished and failed rows; rows still in progress stay. */
 export function clearFinishedUploads(): void {
-  useLibraryStore.setState((state) => ({
-    uploads: state.uploads.filter((upload) => upload.stage !== 'done' && upload.stage !== 'failed'),
-  }));
+  const finished = (upload: Upload) => upload.stage === 'done' || upload.stage === 'failed';
+  for (const upload of useLibraryStore.getState().uploads) if (finished(upload)) retryableFiles.delete(upload.id);
+  useLibraryStore.setState((state) => ({ uploads: state.uploads.filter((upload) => !finished(upload)) }));
 }
 
 /** Asks a question in the current conversation (or starts one) and streams the answer into the chat store. */
