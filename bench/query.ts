@@ -8,7 +8,7 @@
  * stopwords). Vectors: unit vectors around 1,000 random centres, so an ANN index has structure to find.
  * Prints figures; asserts nothing.
  *
- * Run: npx tsx bench/query.ts [--sizes 10000,100000,1000000] [--queries 200] [--ann-threshold 20000]
+ * Run: npx tsx bench/query.ts [--sizes 10000,100000,1000000] [--queries 200] [--ann-threshold 10000]
  *        [--ann ivf_rq|ivf_pq|ivf_flat] [--nprobes N] [--refine F]
  */
 import os from 'node:os';
@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,100000,1000000' },
     queries: { type: 'string', default: '200' },
-    'ann-threshold': { type: 'string', default: '20000' },
+    'ann-threshold': { type: 'string', default: '10000' },
     /** ANN search settings; default: the store's. */
     nprobes: { type: 'string' },
     refine: { type: 'string' },

@@ -205,7 +205,7 @@ async function main(): Promise<void> {
         1,
       ),
     );
-    await timed('vector — LanceDB: maintain (native FTS index; exact search below 20k rows)', async () => {
+    await timed('vector — LanceDB: maintain (native FTS index; exact search below 10k rows)', async () => {
       await vectorStore.idle();
       await vectorStore.maintain(space);
     });

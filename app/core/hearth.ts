@@ -111,6 +111,8 @@ export class Hearth {
         mode: reranker ? 'hybrid+rerank' : embedder === this.models.hashEmbedder ? 'keyword' : 'hybrid',
         allowedSpaces: [spaceId],
         limit,
+        // A cross-encoder over 30 passages took ~5 s on 2 CPU cores (docs/benchmarks.md): rerank the top few.
+        rerankTop: Math.max(limit, 10),
         ...(filter ? { filter } : {}),
       },
       signal ? { signal } : {},

@@ -20,7 +20,8 @@ export async function openEmbedder(entry: ModelEntry): Promise<Embedder> {
   const source = entry.source;
   if (source.kind === 'remote') return new OpenAICompatibleEmbedder(remoteOptionsFrom(source));
   if (source.format === 'gguf') throw unsupported(entry, 'embedding models run from ONNX folders (format = "onnx")');
-  return LocalEmbedder.create(source, { id: `embed.${entry.name}` });
+  // The id names the files too: vectors made by another version of the model must be re-embedded.
+  return LocalEmbedder.create(source, { id: `embed.${entry.name}@${source.path}` });
 }
 
 export async function openReranker(entry: ModelEntry): Promise<Reranker> {

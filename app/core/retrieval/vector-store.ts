@@ -24,7 +24,7 @@ import { metaDimensions, metaEmbedder, normalized, tableName, tableSchema, toArr
 export type AnnIndexKind = 'ivf_rq' | 'ivf_pq' | 'ivf_flat';
 
 export interface VectorStoreOptions {
-  /** Rows past which a space's table gets an ANN index; below it, search is exact. Default 20,000. */
+  /** Rows past which a space's table gets an ANN index; below it, search is exact. Default 10,000. */
   annThreshold?: number;
   /** Default `ivf_rq` (RaBitQ, 4 bits): trains in seconds where IVF_PQ takes minutes (docs/benchmarks.md). */
   annIndex?: AnnIndexKind;
@@ -134,7 +134,7 @@ export class VectorStore {
     options: VectorStoreOptions,
   ) {
     this.options = {
-      annThreshold: options.annThreshold ?? 20_000,
+      annThreshold: options.annThreshold ?? 10_000,
       annIndex: options.annIndex ?? 'ivf_rq',
       nprobes: options.nprobes ?? 20,
       refineFactor: options.refineFactor ?? 2,

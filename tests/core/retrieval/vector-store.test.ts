@@ -105,7 +105,12 @@ describe('the LanceDB vector store', () => {
     const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
     const vectors = Array.from({ length: 700 }, () => Float32Array.from({ length: 32 }, random));
     const asRows = (from: number, to: number): VectorRow[] =>
-      vectors.slice(from, to).map((vector, i) => ({ chunkId: from + i, vector, type: (from + i) % 2 ? 'odd' : 'even' }));
+      vectors.slice(from, to).map((vector, i) => ({
+        chunkId: from + i,
+        vector,
+        type: (from + i) % 2 ? 'odd' : 'even',
+        documentId: (from + i) % 100 === 7 ? 'rare' : 'common',
+      }));
 
     await store.add('s', asRows(0, 250));
     await store.idle();
@@ -128,6 +133,9 @@ describe('the LanceDB vector store', () => {
       expect(hits[0]!.score).toBeCloseTo(1, 3);
       const odd = await store.search(['s'], vectors[probe]!, { limit: 5, embedder: identity, filter: compileFilter({ types: ['odd'] }) });
       expect(odd.every((hit) => hit.chunkId % 2 === 1)).toBe(true);
+      // A narrow filter still finds every matching row, wherever its partition lies.
+      const rare = await store.search(['s'], vectors[probe]!, { limit: 10, embedder: identity, filter: compileFilter({ documentIds: ['rare'] }) });
+      expect(rare.map((hit) => hit.chunkId).sort((a, b) => a - b)).toEqual([7, 107, 207, 307, 407, 507, 607]);
     }
   });
 
