@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { hybridSearch, KeywordIndex, VectorStore, type AnnIndexKind, type IndexedChunk, type RetrievalMode, type VectorRow } from '../app/core/retrieval/index.js';
 import { makeTempDir } from '../tests/fixtures/temp-dir.js';
+import { seededUniform } from '../tests/fixtures/seeded-random.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,21 +40,10 @@ const embedder = { id: 'synthetic', dimensions: dims };
 const space = 'bench';
 const types = ['pdf', 'docx', 'md', 'xlsx', 'html'];
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const syllables = ['ka', 'lo', 'mi', 'ru', 'te', 'san', 'vor', 'el', 'di', 'pa', 'qu', 'no', 'bre', 'tis', 'gal', 'om', 'fen', 'ya', 'zu', 'hir'];
 const vocabulary = (() => {
-  const random = rng(1);
+  const random = seededUniform(1);
   const words = new Set<string>();
   while (words.size < vocabularySize) {
     const length = 2 + Math.floor(random() * 3);
@@ -85,7 +75,7 @@ function zipfWord(random: () => number, minRank = 0): string {
 }
 
 function chunkText(id: number): string {
-  const random = rng(id * 2654435761);
+  const random = seededUniform(id * 2654435761);
   const words: string[] = [];
   for (let i = 0; i < wordsPerChunk; i++) words.push(zipfWord(random));
   return words.join(' ');
@@ -102,7 +92,7 @@ function chunkFacts(id: number): Omit<IndexedChunk, 'id' | 'text'> {
 }
 
 const centres = (() => {
-  const random = rng(7);
+  const random = seededUniform(7);
   return Array.from({ length: 1000 }, () => Float32Array.from({ length: dims }, () => gaussian(random)));
 })();
 function gaussian(random: () => number): number {
@@ -151,7 +141,7 @@ async function runSize(size: number): Promise<void> {
     console.log(`keyword index: build + save ${keywordBuild.s.toFixed(1)} s, reload ${reload.s.toFixed(1)} s, heap ${(process.memoryUsage().heapUsed / 2 ** 30).toFixed(2)} GiB`);
 
     await store.openSpace(space, embedder, 0);
-    const random = rng(99);
+    const random = seededUniform(99);
     const batch = 20_000;
     const added = await seconds(async () => {
       for (let start = 0; start < size; start += batch) {
@@ -166,7 +156,7 @@ async function runSize(size: number): Promise<void> {
       `vector table: add ${size.toLocaleString('en')} rows + automatic index work ${added.s.toFixed(1)} s; index: ${info.indexType ?? 'none (exact search)'}, ${info.unindexedRows} unindexed rows`,
     );
 
-    const queryRandom = rng(1234);
+    const queryRandom = seededUniform(1234);
     const queries = Array.from({ length: queryCount }, () => ({
       text: Array.from({ length: 5 }, () => zipfWord(queryRandom, 100)).join(' '),
       vector: vectorNear(queryRandom),

@@ -168,18 +168,11 @@ export class VectorStore {
 
   /** Drops the space's vectors and starts an empty table for `embedder` (before re-embedding). */
   async resetSpace(spaceId: string, embedder: EmbedderIdentity): Promise<void> {
-    const space = this.spaces.get(spaceId);
-    if (space) {
-      await space.queue.catch(() => undefined);
-      space.table.close();
-      this.spaces.delete(spaceId);
-    }
-    const name = tableName(spaceId);
-    if ((await this.db.tableNames()).includes(name)) await this.db.dropTable(name);
+    await this.dropSpace(spaceId);
     await this.openTable(spaceId, embedder, -1);
   }
 
-  /** Removes the space's table entirely (the space was deleted). */
+  /** Removes the space's table entirely (the space was deleted), after its queued writes. */
   async dropSpace(spaceId: string): Promise<void> {
     const space = this.spaces.get(spaceId);
     if (space) {
