@@ -5,7 +5,8 @@
  * for the next file.
  */
 import os from 'node:os';
-import { HearthError } from '../../../schemas/index.js';
+import { z } from 'zod';
+import { DocumentFormat, HearthError } from '../../../schemas/index.js';
 import { WorkerHost } from '../models/worker-host.js';
 import type { OcrOptions, ParsedDocument, ParseInput } from './parsers/index.js';
 
@@ -34,6 +35,25 @@ interface Job {
   /** Takes the job out of the queue when it is cancelled before a worker picks it up. */
   leaveQueue?: () => void;
 }
+
+/** What a worker answers to `parse`: checked on arrival like every other boundary. */
+const ParsedDocumentResult = z.object({
+  format: DocumentFormat,
+  markdown: z.string(),
+  regions: z.array(
+    z.object({
+      start: z.number().int().nonnegative(),
+      end: z.number().int().nonnegative(),
+      page: z.number().int().positive().optional(),
+      sheet: z.string().optional(),
+      cells: z.string().optional(),
+      slide: z.number().int().positive().optional(),
+    }),
+  ),
+  pageCount: z.number().int().nonnegative().optional(),
+  title: z.string().optional(),
+  warnings: z.array(z.string()),
+});
 
 export const defaultParsePoolSize = (): number => Math.max(1, os.availableParallelism() - 1);
 
@@ -123,14 +143,16 @@ export class ParsePool {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const params = { name: input.name, bytes: input.bytes, ...(input.password !== undefined ? { password: input.password } : {}) };
-      const document = await host.call<ParsedDocument>('parse', params, {
+      const raw = await host.call<unknown>('parse', params, {
         ...(signal ? { signal } : {}),
         onEvent: (event) => {
           const fraction = (event as { fraction?: unknown }).fraction;
           if (typeof fraction === 'number') onProgress?.(fraction);
         },
       });
-      job.resolve(document);
+      const document = ParsedDocumentResult.safeParse(raw);
+      if (!document.success) throw new HearthError('INTERNAL', `The ingest worker answered ${input.name} with an unexpected shape: ${document.error.message}`);
+      job.resolve(document.data);
     } catch (error) {
       job.reject(this.explain(error, job));
     } finally {
