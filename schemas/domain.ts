@@ -23,6 +23,8 @@ export const DocumentInfo = z.object({
   sizeBytes: z.number().int().nonnegative(),
   chunkCount: z.number().int().nonnegative(),
   createdAt: z.string(),
+  /** The project the document was added under, if any. */
+  project: z.string().optional(),
   /** Pages of a PDF. */
   pageCount: z.number().int().nonnegative().optional(),
   /** What the reader noticed: pages without text, OCR used or unavailable… */

@@ -107,6 +107,20 @@ export const methods = {
     IngestProgress,
     IngestResult,
   ),
+  /**
+   * Reads a document again from its stored original (after a parser improved, or OCR language data was added)
+   * and replaces its passages once the new reading is indexed; a failure leaves the old one as it was. The
+   * document keeps its name, project and date added, under a new id (the result's `document.id`).
+   */
+  'documents.reingest': stream(
+    z.object({
+      documentId: Id,
+      /** For an encrypted PDF, after a PASSWORD_REQUIRED answer. */
+      password: z.string().max(1024).optional(),
+    }),
+    IngestProgress,
+    IngestResult,
+  ),
   'documents.delete': call(z.object({ documentId: Id }), z.object({})),
   /** The original file as dropped (for showing a PDF page); base64, up to the ingest size limit. */
   'documents.original': call(
@@ -141,6 +155,8 @@ export const methods = {
       spaceId: Id,
       question: z.string().trim().min(1).max(8000),
       conversationId: Id.optional(),
+      /** Answers only from the documents the filter lets through (within the space, never beyond it). */
+      filter: SearchFilter.optional(),
     }),
     AnswerEvent,
     Message,

@@ -8,7 +8,7 @@ import { HearthError, type IngestProgress, type IngestResult, type DocumentSourc
 import type { ParseInput } from './ingest/parsers/index.js';
 import { askQuestion, Conversations } from './chat/index.js';
 import { ModelRuntime, defaultLibraryFolder, findModel, importModel, smokeCheck, type Embedder } from './models/index.js';
-import { Documents, ParsePool, deleteDocument, ingestDocument, recoverInFlight, searchableText } from './ingest/index.js';
+import { Documents, ParsePool, deleteDocument, ingestDocument, notInLibrary, recoverInFlight, reingestDocument, searchableText } from './ingest/index.js';
 import { KeywordIndex, VectorStore, retrievePassages, syncSpaceVectors } from './retrieval/index.js';
 import { Dispatcher, type Handlers } from './rpc/index.js';
 import { Spaces } from './spaces/index.js';
@@ -21,6 +21,8 @@ export interface HearthOptions {
   maxFileBytes?: number;
   /** The model library folder; default `HEARTH_MODELS`, `MODEL_DIR`, or the bundled one. */
   modelLibrary?: string;
+  /** Ingest worker threads; default one per core but one (see ParsePool). */
+  parseWorkers?: number;
 }
 
 
@@ -44,6 +46,7 @@ export class Hearth {
     private readonly db: Db,
     maxFileBytes: number,
     modelLibrary: string,
+    private readonly parseWorkers: number | undefined,
   ) {
     this.maxFileBytes = maxFileBytes;
     this.models = new ModelRuntime(modelLibrary, new Settings(db));
@@ -58,7 +61,7 @@ export class Hearth {
   static async open(options: HearthOptions): Promise<Hearth> {
     const dataDir = path.resolve(options.dataDir);
     const db = openDatabase(dataDir);
-    const hearth = new Hearth(dataDir, db, options.maxFileBytes ?? defaultMaxFileBytes(), path.resolve(options.modelLibrary ?? defaultLibraryFolder()));
+    const hearth = new Hearth(dataDir, db, options.maxFileBytes ?? defaultMaxFileBytes(), path.resolve(options.modelLibrary ?? defaultLibraryFolder()), options.parseWorkers);
     recoverInFlight(hearth.ingestDeps());
     return hearth;
   }
@@ -76,6 +79,20 @@ export class Hearth {
     })();
   }
 
+  /**
+   * Reads a document again from its stored original and replaces it once the new reading is indexed (see
+   * `reingestDocument`); progress and result are those of {@link ingest}.
+   */
+  reingest(documentId: string, signal?: AbortSignal, options: { password?: string | undefined } = {}): AsyncGenerator<IngestProgress, IngestResult> {
+    const hearth = this;
+    return (async function* () {
+      const document = hearth.documents.findById(documentId);
+      if (!document) throw notInLibrary(documentId);
+      const indexes = await hearth.openSpace(document.spaceId);
+      return yield* reingestDocument({ ...hearth.ingestDeps(), ...indexes }, { documentId, ...options }, signal);
+    })();
+  }
+
   async deleteDocument(documentId: string): Promise<void> {
     const spaceId = this.documents.get(documentId).spaceId;
     const indexes = await this.openSpace(spaceId);
@@ -90,7 +107,7 @@ export class Hearth {
       blobs: this.blobs,
       keywordIndex: this.keywordIndex,
       maxFileBytes: this.maxFileBytes,
-      parse: (input: ParseInput, options: { signal?: AbortSignal }) => (this.parsePool ??= new ParsePool()).parse(input, options),
+      parse: (input: ParseInput, options: { signal?: AbortSignal }) => (this.parsePool ??= new ParsePool(this.parseWorkers ? { size: this.parseWorkers } : {})).parse(input, options),
     };
   }
 
@@ -120,11 +137,17 @@ export class Hearth {
     return hits.map(({ citation, text, score }) => ({ citation, text, score }));
   }
 
-  async *ask(request: { spaceId: string; question: string; conversationId?: string | undefined }, signal?: AbortSignal) {
+  /** Answers from the space's documents; a filter narrows the passages to the documents it lets through. */
+  async *ask(
+    request: { spaceId: string; question: string; conversationId?: string | undefined; filter?: SearchFilter | undefined },
+    signal?: AbortSignal,
+  ) {
     await this.openSpace(request.spaceId);
-    const retrieveInSpace = (query: string, limit: number) => this.search(request.spaceId, query, limit, signal);
+    const { filter, ...question } = request;
+    const retrieveInSpace = (query: string, limit: number) => this.search(request.spaceId, query, limit, signal, filter);
     const deps = { conversations: this.conversations, retrieve: retrieveInSpace, chatModel: () => this.models.chatModel() };
-    return yield* askQuestion(deps, request, signal);
+    const narrowed = filter !== undefined && Object.values(filter).some((value) => value !== undefined);
+    return yield* askQuestion(deps, { ...question, narrowed }, signal);
   }
 
   async dispose(): Promise<void> {
@@ -203,6 +226,7 @@ export class Hearth {
         return this.documents.list(spaceId);
       },
       'documents.ingest': ({ spaceId, source, password, project }, { signal }) => this.ingest(spaceId, source, signal, { password, project }),
+      'documents.reingest': ({ documentId, password }, { signal }) => this.reingest(documentId, signal, { password }),
       'documents.delete': async ({ documentId }) => {
         await this.deleteDocument(documentId);
         return {};

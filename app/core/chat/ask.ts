@@ -19,6 +19,8 @@ export interface AskRequest {
   spaceId: string;
   question: string;
   conversationId?: string | undefined;
+  /** The passages come from a filtered part of the space (the wording of a "nothing matches" answer says so). */
+  narrowed?: boolean | undefined;
 }
 
 /** How many passages an extractive answer quotes, and how many a model reads. */
@@ -52,7 +54,7 @@ export async function* askQuestion(deps: AskDeps, request: AskRequest, signal?: 
   if (model && hits.length > 0) {
     yield* generated(model, history, request.question, hits, answer, signal);
   } else {
-    yield* extractive(hits, answer, signal, modelProblem);
+    yield* extractive(hits, answer, signal, modelProblem, request.narrowed === true);
   }
   return deps.conversations.append(conversation.id, { role: 'assistant', content: answer.content.trim(), citations: answer.citations });
 }
@@ -98,6 +100,7 @@ function* extractive(
   answer: { content: string; citations: Citation[] },
   signal: AbortSignal | undefined,
   modelProblem: string | undefined,
+  narrowed: boolean,
 ): Generator<AnswerEvent> {
   const write = function* (text: string): Generator<AnswerEvent> {
     for (const piece of pieces(text)) {
@@ -108,7 +111,11 @@ function* extractive(
   };
   if (modelProblem) yield* write(`The language model could not start (${modelProblem}), so this answer quotes the documents instead.\n\n`);
   if (hits.length === 0) {
-    yield* write('Nothing in this space’s documents matches the question. Try other words, or add documents that cover it.');
+    yield* write(
+      narrowed
+        ? 'Nothing in the filtered documents matches the question. Try other words, or widen the filter to the whole space.'
+        : 'Nothing in this space’s documents matches the question. Try other words, or add documents that cover it.',
+    );
     return;
   }
   if (!modelProblem) yield* write('No language model is configured, so here are the passages that best match the question:\n\n');

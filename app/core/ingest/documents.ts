@@ -22,10 +22,11 @@ interface DocumentRow {
   chunk_count: number;
   page_count: number | null;
   warnings: string;
+  project: string | null;
 }
 
 const selectDocuments = `
-  SELECT d.id, d.space_id, d.name, d.format, d.sha256, d.size_bytes, d.created_at, d.page_count, d.warnings,
+  SELECT d.id, d.space_id, d.name, d.format, d.sha256, d.size_bytes, d.created_at, d.page_count, d.warnings, d.project,
          (SELECT COUNT(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count
   FROM documents d`;
 
@@ -40,6 +41,7 @@ const toInfo = (row: DocumentRow): DocumentInfo => ({
   sizeBytes: row.size_bytes,
   chunkCount: row.chunk_count,
   createdAt: row.created_at,
+  ...(row.project !== null ? { project: row.project } : {}),
   ...(row.page_count !== null ? { pageCount: row.page_count } : {}),
   warnings: Warnings.catch([]).parse(JSON.parse(row.warnings)),
 });
@@ -55,8 +57,18 @@ export interface NewDocument {
   pageCount?: number | undefined;
   warnings: string[];
   /** The file's path when it was added by path (the CLI, desktop drops): a changed file replaces its old version. */
-  sourcePath?: string | undefined;
+  sourcePath?: string | null | undefined;
   project?: string | undefined;
+  /** When the document was added (ISO 8601); a re-read keeps the original's. Default: now. */
+  createdAt?: string | undefined;
+}
+
+export interface InFlightDocument {
+  id: string;
+  spaceId: string;
+  status: DocumentStatus;
+  sha256: string;
+  sourcePath: string | null;
 }
 
 export interface LocatedChunk extends Chunk {
@@ -76,9 +88,15 @@ export class Documents {
   }
 
   get(id: string): DocumentInfo {
-    const row = this.db.prepare(`${selectDocuments} WHERE d.id = ? AND d.status = 'ready'`).get(id) as DocumentRow | undefined;
+    const row = this.findById(id);
     if (!row) throw new HearthError('NOT_FOUND', `There is no document with id ${id}.`, { documentId: id });
-    return toInfo(row);
+    return row;
+  }
+
+  /** The ready document with this id, if there is one. */
+  findById(id: string): DocumentInfo | undefined {
+    const row = this.db.prepare(`${selectDocuments} WHERE d.id = ? AND d.status = 'ready'`).get(id) as DocumentRow | undefined;
+    return row ? toInfo(row) : undefined;
   }
 
   /** The ready document with these bytes in the space, if any. */
@@ -88,8 +106,16 @@ export class Documents {
   }
 
   /** Ready documents added from this path (older versions of a file being added again). */
-  findBySourcePath(spaceId: string, sourcePath: string): DocumentInfo[] {
+  findBySourcePath(spaceId: string, sourcePath: string | null): DocumentInfo[] {
+    if (sourcePath === null) return []; // documents stored before sources were recorded share no source
     return (this.db.prepare(`${selectDocuments} WHERE d.space_id = ? AND d.source_path = ? AND d.status = 'ready'`).all(spaceId, sourcePath) as DocumentRow[]).map(toInfo);
+  }
+
+  /** Where a ready document came from: its path, `upload:<name>` for an upload, or null when not recorded. */
+  sourcePathOf(id: string): string | null {
+    const row = this.db.prepare(`SELECT source_path FROM documents WHERE id = ? AND status = 'ready'`).get(id) as { source_path: string | null } | undefined;
+    if (!row) throw new HearthError('NOT_FOUND', `There is no document with id ${id}.`, { documentId: id });
+    return row.source_path;
   }
 
   text(id: string): string {
@@ -113,7 +139,7 @@ export class Documents {
         document.sha256,
         document.sizeBytes,
         document.text,
-        new Date().toISOString(),
+        document.createdAt ?? new Date().toISOString(),
         document.project ?? null,
         document.pageCount ?? null,
         JSON.stringify(document.warnings),
@@ -156,8 +182,10 @@ export class Documents {
   }
 
   /** Documents left mid-way by a crash or kill: `indexing` (chunks stored, indexes maybe not) and `deleting`. */
-  inFlight(): { id: string; spaceId: string; status: DocumentStatus }[] {
-    return (this.db.prepare(`SELECT id, space_id AS spaceId, status FROM documents WHERE status != 'ready'`).all() as { id: string; spaceId: string; status: DocumentStatus }[]);
+  inFlight(): InFlightDocument[] {
+    return this.db
+      .prepare(`SELECT id, space_id AS spaceId, status, sha256, source_path AS sourcePath FROM documents WHERE status != 'ready' ORDER BY rowid`)
+      .all() as InFlightDocument[];
   }
 
   /** Every chunk of the space's ready documents, for rebuilding its indexes. */

@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HearthError, type DocumentSource, type IngestProgress, type IngestResult } from '../../../schemas/index.js';
+import { HearthError, type DocumentInfo, type DocumentSource, type IngestProgress, type IngestResult } from '../../../schemas/index.js';
 import type { Embedder } from '../models/index.js';
 import type { KeywordIndex, VectorStore } from '../retrieval/index.js';
 import type { Spaces } from '../spaces/index.js';
 import { BlobStore, type Db } from '../storage/index.js';
-import { chunkMarkdown, locateChunk } from './chunk.js';
+import { chunkBudget, chunkMarkdown, locateChunk } from './chunk.js';
 import { searchableText, type Documents, type StoredChunk } from './documents.js';
 import { formatOfFile, type ParsedDocument, type ParseInput } from './parsers/index.js';
 
@@ -44,9 +44,82 @@ export async function* ingestDocument(
   yield { stage: 'reading', fraction: 0 };
   const bytes = await readSource(source, name, deps.maxFileBytes);
   throwIfAborted(signal, name);
+  // Where the file came from, so a changed version added again replaces it: its path, or for an upload
+  // (web mode) its name within the space.
+  const sourcePath = source.kind === 'path' ? path.resolve(source.path) : `upload:${name}`;
+  return yield* indexFile(deps, { spaceId, name, bytes, sourcePath, project: request.project, password: request.password }, signal);
+}
 
+/**
+ * Reads a document again from its original in the blob store — after a parser improved, or OCR language data
+ * was added — and replaces it once the new reading is indexed, keeping its name, project, source and date
+ * added. Until then the old version stays ready and searchable; if the new reading fails, it is all there is.
+ */
+export async function* reingestDocument(
+  deps: IngestDeps,
+  request: { documentId: string; password?: string | undefined },
+  signal?: AbortSignal,
+): AsyncGenerator<IngestProgress, IngestResult> {
+  const { documentId } = request;
+  let document: DocumentInfo;
+  let sourcePath: string | null;
+  try {
+    document = deps.documents.get(documentId);
+    sourcePath = deps.documents.sourcePathOf(documentId);
+  } catch (error) {
+    throw error instanceof HearthError && error.code === 'NOT_FOUND' ? notInLibrary(documentId) : error;
+  }
+  formatOfFile(document.name); // a format Hearth no longer reads fails before any work
+
+  yield { stage: 'reading', fraction: 0 };
+  const bytes = await readStoredOriginal(deps.blobs, document);
+  throwIfAborted(signal, document.name);
+  return yield* indexFile(
+    deps,
+    {
+      spaceId: document.spaceId,
+      name: document.name,
+      bytes,
+      sourcePath,
+      project: document.project,
+      password: request.password,
+      createdAt: document.createdAt,
+      force: true,
+      replaces: document.id,
+    },
+    signal,
+  );
+}
+
+/** The answer to a re-read of a document that is not (or no longer) in the library. */
+export function notInLibrary(documentId: string): HearthError {
+  return new HearthError('NOT_FOUND', `Cannot re-read document ${documentId}: it is not in the library (it may have been deleted). Refresh the document list.`, { documentId });
+}
+
+interface IndexFileRequest {
+  spaceId: string;
+  name: string;
+  bytes: Uint8Array;
+  /** Older ready documents from the same source are replaced by this one; null when it has none recorded. */
+  sourcePath: string | null;
+  project?: string | undefined;
+  password?: string | undefined;
+  /** When the document was first added; default now. */
+  createdAt?: string | undefined;
+  /**
+   * Read and index the bytes even when a ready document in the space already holds them (a re-read).
+   * Without it, the same bytes again are answered `unchanged` at once.
+   */
+  force?: boolean | undefined;
+  /** The document this one is a new reading of: replaced once this one is ready, and it must still be there then. */
+  replaces?: string | undefined;
+}
+
+/** The pipeline after reading: dedupe, keep the original, parse, chunk, embed, store, index, replace. */
+async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: AbortSignal): AsyncGenerator<IngestProgress, IngestResult> {
+  const { spaceId, name, bytes, sourcePath } = request;
   const sha256 = BlobStore.sha256(bytes);
-  const existing = deps.documents.findBySha(spaceId, sha256);
+  const existing = request.force ? undefined : deps.documents.findBySha(spaceId, sha256);
   if (existing) {
     yield { stage: 'done', fraction: 1 };
     return { document: existing, status: 'unchanged' };
@@ -58,7 +131,12 @@ export async function* ingestDocument(
   throwIfAborted(signal, name);
 
   yield { stage: 'chunking', fraction: 0.6 };
-  const chunks = chunkMarkdown(parsed.markdown).map((chunk) => ({ ...chunk, location: locateChunk(chunk, parsed.regions) }));
+  const sized = await chunkMarkdown(parsed.markdown, {
+    ...chunkBudget(deps.embedder),
+    countTokens: (texts, options) => deps.embedder.countTokens(texts, options),
+    ...(signal ? { signal } : {}),
+  });
+  const chunks = sized.map((chunk) => ({ ...chunk, location: locateChunk(chunk, parsed.regions) }));
   if (chunks.length === 0) throw new HearthError('FILE_EMPTY', `${name} has no text to index.${parsed.warnings.length ? ` ${parsed.warnings.join(' ')}` : ''}`);
   throwIfAborted(signal, name);
 
@@ -71,53 +149,79 @@ export async function* ingestDocument(
 
   yield { stage: 'indexing', fraction: 0.8 };
   const documentId = randomUUID();
-  // Where the file came from, so a changed version added again replaces it: its path, or for an upload
-  // (web mode) its name within the space.
-  const sourcePath = source.kind === 'path' ? path.resolve(source.path) : `upload:${name}`;
-  let stored: StoredChunk[];
+  const createdAt = request.createdAt ?? new Date().toISOString();
+  // Two drops of the same bytes at once both get this far; the first to become ready wins (see `twin` below).
+  const stored: StoredChunk[] = deps.db.transaction(() =>
+    deps.documents.insert(
+      {
+        id: documentId,
+        spaceId,
+        name,
+        format: parsed.format,
+        sha256,
+        sizeBytes: bytes.length,
+        text: parsed.markdown,
+        pageCount: parsed.pageCount,
+        warnings: parsed.warnings,
+        sourcePath,
+        project: request.project,
+        createdAt,
+      },
+      chunks,
+    ),
+  )();
+
+  let finished: { generation: number; replaced: DocumentInfo[] } | { twin: DocumentInfo };
   try {
-    stored = deps.db.transaction(() =>
-      deps.documents.insert(
-        {
-          id: documentId,
-          spaceId,
-          name,
-          format: parsed.format,
-          sha256,
-          sizeBytes: bytes.length,
-          text: parsed.markdown,
-          pageCount: parsed.pageCount,
-          warnings: parsed.warnings,
-          sourcePath,
-          project: request.project,
-        },
-        chunks,
-      ),
-    )();
+    const facts = { documentId, type: parsed.format, project: request.project, createdAt };
+    deps.keywordIndex.add(spaceId, stored.map((chunk) => ({ id: chunk.id, text: searchableText(chunk), ...facts })));
+    await deps.vectorStore.add(spaceId, stored.map((chunk, i) => ({ chunkId: chunk.id, vector: vectors[i]!, text: searchableText(chunk), ...facts })));
+    // In the transaction that makes the new one ready: the older versions of this file (and, for a re-read,
+    // the document read again) are replaced. Old ones leave `ready` first, as only one ready document may
+    // hold given bytes in a space.
+    finished = deps.db.transaction(() => {
+      const replaced = versionsReplacedBy(deps.documents, { spaceId, sourcePath, replaces: request.replaces, name });
+      const twin = deps.documents.findBySha(spaceId, sha256);
+      if (twin && !replaced.some((old) => old.id === twin.id)) return { twin }; // the same bytes became ready meanwhile
+      for (const old of replaced) deps.documents.setStatus(old.id, 'deleting');
+      deps.documents.setStatus(documentId, 'ready');
+      return { generation: deps.spaces.bumpGeneration(spaceId), replaced };
+    })();
   } catch (error) {
-    // Two drops of the same file at once: the second finds the first's row and reports it unchanged.
-    const raced = deps.documents.findBySha(spaceId, sha256);
-    if (raced) return { document: raced, status: 'unchanged' };
+    // The old version was never touched; take the half-indexed new one out of every store. The first failure
+    // is the one to report: a clean-up that fails too leaves the new one `deleting`, and the next start
+    // finishes removing it.
+    await deleteDocument(deps, documentId).catch(() => undefined);
     throw error;
   }
-  const createdAt = new Date().toISOString();
-  const facts = { documentId, type: parsed.format, project: request.project, createdAt };
-  deps.keywordIndex.add(spaceId, stored.map((chunk) => ({ id: chunk.id, text: searchableText(chunk), ...facts })));
-  await deps.vectorStore.add(spaceId, stored.map((chunk, i) => ({ chunkId: chunk.id, vector: vectors[i]!, text: searchableText(chunk), ...facts })));
-  // The older versions of this file, replaced by the new one in the same transaction that makes it ready.
-  const replaced = deps.documents.findBySourcePath(spaceId, sourcePath);
-  const generation = deps.db.transaction(() => {
-    deps.documents.setStatus(documentId, 'ready');
-    for (const old of replaced) deps.documents.setStatus(old.id, 'deleting');
-    return deps.spaces.bumpGeneration(spaceId);
-  })();
+  if ('twin' in finished) {
+    await deleteDocument(deps, documentId);
+    yield { stage: 'done', fraction: 1 };
+    return { document: finished.twin, status: 'unchanged' };
+  }
   // If this save is lost to a crash, the saved index is older than the database and is rebuilt on start.
-  await deps.keywordIndex.save(spaceId, generation);
-  await deps.vectorStore.markGeneration(spaceId, generation);
-  for (const old of replaced) await deleteDocument(deps, old.id);
+  await deps.keywordIndex.save(spaceId, finished.generation);
+  await deps.vectorStore.markGeneration(spaceId, finished.generation);
+  for (const old of finished.replaced) await deleteDocument(deps, old.id);
 
   yield { stage: 'done', fraction: 1 };
   return { document: deps.documents.get(documentId), status: 'indexed' };
+}
+
+/** The ready documents a new one replaces: older versions from its source, and the document it is a re-read of. */
+function versionsReplacedBy(
+  documents: Documents,
+  file: { spaceId: string; sourcePath: string | null; replaces: string | undefined; name: string },
+): DocumentInfo[] {
+  const replaced = new Map(documents.findBySourcePath(file.spaceId, file.sourcePath).map((document) => [document.id, document]));
+  if (file.replaces !== undefined && !replaced.has(file.replaces)) {
+    const reread = documents.findById(file.replaces);
+    if (!reread) {
+      throw new HearthError('NOT_FOUND', `${file.name} was deleted while it was being re-read, so the new reading was dropped.`, { documentId: file.replaces });
+    }
+    replaced.set(reread.id, reread);
+  }
+  return [...replaced.values()];
 }
 
 /** Removes a document from every store: marked `deleting`, dropped from the indexes, then from SQLite. */
@@ -138,8 +242,10 @@ export async function deleteDocument(deps: Pick<IngestDeps, 'db' | 'spaces' | 'd
 
 /**
  * Finishes what a crash or kill left in flight: an `indexing` document has all its chunks in SQLite, so it
- * becomes `ready`; a `deleting` one is removed. Either way the space's generation moves on, so its indexes
- * (derived from SQLite) are rebuilt on next use and every store agrees again.
+ * becomes `ready`, replacing the older versions of its file as ingest would have; if another ready document
+ * already holds its bytes (a re-read of a document without a recorded source, or a race), it is rolled back
+ * instead. A `deleting` one is removed. Either way the space's generation moves on, so its indexes (derived
+ * from SQLite) are rebuilt on next use and every store agrees again.
  */
 export function recoverInFlight(deps: Pick<IngestDeps, 'db' | 'spaces' | 'documents'>): { finished: number; removed: number } {
   let finished = 0;
@@ -149,6 +255,15 @@ export function recoverInFlight(deps: Pick<IngestDeps, 'db' | 'spaces' | 'docume
     for (const document of deps.documents.inFlight()) {
       spaces.add(document.spaceId);
       if (document.status === 'indexing') {
+        const older = deps.documents.findBySourcePath(document.spaceId, document.sourcePath);
+        const twin = deps.documents.findBySha(document.spaceId, document.sha256);
+        if (twin && !older.some((old) => old.id === twin.id)) {
+          deps.documents.remove(document.id);
+          removed++;
+          continue;
+        }
+        for (const old of older) deps.documents.remove(old.id);
+        removed += older.length;
         deps.documents.setStatus(document.id, 'ready');
         finished++;
       } else {
@@ -159,6 +274,28 @@ export function recoverInFlight(deps: Pick<IngestDeps, 'db' | 'spaces' | 'docume
     for (const spaceId of spaces) deps.spaces.bumpGeneration(spaceId);
   })();
   return { finished, removed };
+}
+
+/** The original bytes of a stored document, checked against the sha256 they are filed under. */
+async function readStoredOriginal(blobs: BlobStore, document: DocumentInfo): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(blobs.pathOf(document.sha256));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HearthError(
+      'FILE_UNREADABLE',
+      `The original of ${document.name} is missing from the data folder (${code === 'ENOENT' ? 'blobs/ has no copy' : (error as Error).message}), so it cannot be re-read. Add the file again instead.`,
+      { documentId: document.id, sha256: document.sha256, errno: code },
+    );
+  }
+  if (BlobStore.sha256(bytes) !== document.sha256) {
+    throw new HearthError('FILE_CORRUPT', `The stored original of ${document.name} is damaged (its SHA-256 no longer matches), so it cannot be re-read. Add the file again instead.`, {
+      documentId: document.id,
+      sha256: document.sha256,
+    });
+  }
+  return bytes;
 }
 
 async function readSource(source: DocumentSource, name: string, maxBytes: number): Promise<Uint8Array> {

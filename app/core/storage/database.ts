@@ -40,9 +40,22 @@ export function migrate(db: Db, all: readonly Migration[]): void {
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const migration of [...all].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, new Date().toISOString());
-    })();
+    // Foreign keys cannot be switched inside a transaction, so a table rebuild switches them off around it.
+    const foreignKeysOn = migration.rebuildsTables === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (foreignKeysOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (migration.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) {
+            throw new HearthError('INTERNAL', `Migration ${migration.version} (${migration.name}) would break ${broken.length} references between tables; it was rolled back. Report this with your hearth.db.`, { broken: broken.slice(0, 10) });
+          }
+        }
+        record.run(migration.version, migration.name, new Date().toISOString());
+      })();
+    } finally {
+      if (foreignKeysOn) db.pragma('foreign_keys = ON');
+    }
   }
 }

@@ -6,6 +6,11 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds a table other tables reference (SQLite cannot drop a constraint in place): it
+   * runs with foreign keys off, so dropping the old table does not cascade, and is checked after.
+   */
+  rebuildsTables?: boolean;
 }
 
 export const migrations: readonly Migration[] = [
@@ -97,6 +102,39 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE chunks ADD COLUMN sheet TEXT;
       ALTER TABLE chunks ADD COLUMN cells TEXT;
       ALTER TABLE chunks ADD COLUMN slide INTEGER;
+    `,
+  },
+  {
+    version: 4,
+    name: 'one ready document per contents in a space (room for a re-read beside the old one)',
+    rebuildsTables: true,
+    sql: `
+      -- Dedupe holds for ready documents only: a re-read (documents.reingest) stores the new reading of the
+      -- same bytes as 'indexing' beside the old one, which stays ready and searchable until the new one
+      -- replaces it. SQLite cannot drop UNIQUE (space_id, sha256), so the table is rebuilt without it.
+      CREATE TABLE documents_v4 (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        normalized_text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'ready' CHECK (status IN ('indexing', 'ready', 'deleting')),
+        project TEXT,
+        page_count INTEGER,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        source_path TEXT
+      );
+      INSERT INTO documents_v4 (id, space_id, name, format, sha256, size_bytes, normalized_text, created_at, status, project, page_count, warnings, source_path)
+        SELECT id, space_id, name, format, sha256, size_bytes, normalized_text, created_at, status, project, page_count, warnings, source_path
+        FROM documents ORDER BY rowid;
+      DROP TABLE documents;
+      ALTER TABLE documents_v4 RENAME TO documents;
+      CREATE INDEX documents_space ON documents(space_id);
+      CREATE INDEX documents_source ON documents(space_id, source_path);
+      CREATE UNIQUE INDEX documents_ready_sha ON documents(space_id, sha256) WHERE status = 'ready';
     `,
   },
 ];

@@ -2,12 +2,13 @@
  * The client adapter: the one place where the UI talks to the core. Components call these actions; the
  * actions call the client and write what comes back (results and stream events) into the stores.
  */
-import { HearthError, type AnswerEvent, type Citation, type ErrorPayload, type Space } from '../../../../schemas/index.js';
+import { HearthError, type AnswerEvent, type Citation, type DocumentInfo, type ErrorPayload, type Space } from '../../../../schemas/index.js';
 import type { Connection } from '../connection.js';
 import { useAppStore } from './app-store.js';
 import { useChatStore } from './chat-store.js';
 import { useCitationStore, type CitationView, type DocumentOriginal, type DocumentText } from './citation-store.js';
-import { useLibraryStore, type Deletion, type DocumentFilter, type Upload } from './library-store.js';
+import { noFilter } from './library-filter.js';
+import { askScopeOf, useLibraryStore, type Deletion, type DocumentFilter, type Reingest, type Upload } from './library-store.js';
 import { useSpacesStore } from './spaces-store.js';
 
 const DEFAULT_SPACE_NAME = 'My space';
@@ -69,7 +70,8 @@ export async function selectSpace(spaceId: string): Promise<void> {
   useLibraryStore.setState({ documents: [], documentsSpaceId: spaceId, loadingDocuments: true });
   useChatStore.setState({ conversationId: null, messages: [], pending: null, loadingHistory: true });
   useCitationStore.setState({ open: null });
-  useLibraryStore.setState({ deletions: {} });
+  // Projects belong to a space, so the project filter does not carry over; the other filters do.
+  useLibraryStore.setState((state) => ({ deletions: {}, reingests: {}, filter: { ...state.filter, project: null } }));
   const stillCurrent = () => useSpacesStore.getState().currentSpaceId === spaceId;
   try {
     const [documents, conversations] = await Promise.all([
@@ -103,21 +105,34 @@ export async function createSpace(name: string): Promise<boolean> {
   }
 }
 
-/** Queues files for ingest into the current space; each gets a progress row at once. */
+/** Queues files for ingest into the current space, under the project typed next to the drop zone; each gets a progress row at once. */
 export function addFiles(files: readonly File[]): void {
   const spaceId = useSpacesStore.getState().currentSpaceId;
   if (!spaceId || files.length === 0 || useAppStore.getState().connection !== 'ready') return;
+  const project = useLibraryStore.getState().uploadProject.trim();
   for (const file of files) {
-    const upload: Upload = { id: `upload-${nextUploadId++}`, spaceId, name: file.name, stage: 'queued', fraction: 0 };
+    const upload: Upload = {
+      id: `upload-${nextUploadId++}`,
+      spaceId,
+      name: file.name,
+      ...(project !== '' ? { project } : {}),
+      stage: 'queued',
+      fraction: 0,
+    };
     useLibraryStore.setState((state) => ({ uploads: [...state.uploads, upload] }));
     retryableFiles.set(upload.id, file);
     ingestQueue = ingestQueue.then(() => ingestFile(upload, file));
   }
 }
 
-/** Whether a failed row is an encrypted PDF that can be tried again with a password. */
-export function needsPassword(upload: Upload): boolean {
-  return upload.stage === 'failed' && (upload.error?.code === 'PASSWORD_REQUIRED' || upload.error?.code === 'PASSWORD_INCORRECT');
+/** The project files added next go under ('' for none). */
+export function setUploadProject(project: string): void {
+  useLibraryStore.setState({ uploadProject: project });
+}
+
+/** Whether a failed upload or re-read is an encrypted PDF that can be tried again with a password. */
+export function needsPassword(work: Upload | Reingest): boolean {
+  return work.stage === 'failed' && (work.error?.code === 'PASSWORD_REQUIRED' || work.error?.code === 'PASSWORD_INCORRECT');
 }
 
 /**
@@ -140,6 +155,7 @@ async function ingestFile(upload: Upload, file: File, password?: string): Promis
     const stream = client().stream('documents.ingest', {
       spaceId: upload.spaceId,
       source,
+      ...(upload.project !== undefined ? { project: upload.project } : {}),
       ...(password !== undefined ? { password } : {}),
     });
     for await (const progress of stream) updateUpload(upload.id, { stage: progress.stage, fraction: progress.fraction });
@@ -178,6 +194,61 @@ async function refreshDocuments(spaceId: string): Promise<void> {
 
 export function setDocumentFilter(change: Partial<DocumentFilter>): void {
   useLibraryStore.setState((state) => ({ filter: { ...state.filter, ...change } }));
+}
+
+export function clearDocumentFilter(): void {
+  useLibraryStore.setState({ filter: noFilter });
+}
+
+/**
+ * Reads a document again from its stored original (after a parser improved, or OCR language data was added),
+ * queued behind files being added. The row shows its progress; once done, the new reading takes the old one's
+ * place in the list (under a new id). A password, for an encrypted PDF, goes with this one request only.
+ */
+export function rereadDocument(documentId: string, password?: string): void {
+  const state = useLibraryStore.getState();
+  const document = state.documents.find((candidate) => candidate.id === documentId);
+  const current = state.reingests[documentId];
+  const busy = current !== undefined && current.stage !== 'done' && current.stage !== 'failed';
+  if (!document || busy || state.deletions[documentId]?.status === 'deleting' || useAppStore.getState().connection !== 'ready') return;
+  setReingest(documentId, { stage: 'queued', fraction: 0 });
+  ingestQueue = ingestQueue.then(() => reingest(document, password));
+}
+
+async function reingest(document: DocumentInfo, password: string | undefined): Promise<void> {
+  let reread: DocumentInfo;
+  try {
+    const stream = client().stream('documents.reingest', { documentId: document.id, ...(password !== undefined ? { password } : {}) });
+    for await (const progress of stream) setReingest(document.id, { stage: progress.stage, fraction: progress.fraction });
+    reread = (await stream.result).document;
+  } catch (error) {
+    setReingest(document.id, { stage: 'failed', fraction: 0, error: describe(error) });
+    return;
+  }
+  setReingest(document.id, undefined);
+  setReingest(reread.id, { stage: 'done', fraction: 1 });
+  useLibraryStore.setState((state) =>
+    state.documentsSpaceId === reread.spaceId
+      ? { documents: state.documents.filter((d) => d.id !== reread.id).map((d) => (d.id === document.id ? reread : d)) }
+      : {},
+  );
+  // The old reading's text and offsets no longer describe what the core holds.
+  forgetFetched(document.id);
+  await refreshDocuments(document.spaceId);
+}
+
+/** Clears a re-read's message (its error, or that it is done). */
+export function dismissReingest(documentId: string): void {
+  setReingest(documentId, undefined);
+}
+
+function setReingest(documentId: string, reingest: Reingest | undefined): void {
+  useLibraryStore.setState((state) => {
+    const reingests = { ...state.reingests };
+    if (reingest) reingests[documentId] = reingest;
+    else delete reingests[documentId];
+    return { reingests };
+  });
 }
 
 /** Deletes a document from every store in the core; on success it leaves the list (and the panel, if open there). */
@@ -244,18 +315,29 @@ export function clearFinishedUploads(): void {
   useLibraryStore.setState((state) => ({ uploads: state.uploads.filter((upload) => !finished(upload)) }));
 }
 
-/** Asks a question in the current conversation (or starts one) and streams the answer into the chat store. */
+/** Whether questions go only to the documents the library filter shows. */
+export function setOnlyFiltered(onlyFiltered: boolean): void {
+  useChatStore.setState({ onlyFiltered });
+}
+
+/**
+ * Asks a question in the current conversation (or starts one) and streams the answer into the chat store;
+ * with "only the filtered documents" on and the library filter narrowing the list, only those are searched.
+ */
 export async function ask(question: string): Promise<void> {
   const spaceId = useSpacesStore.getState().currentSpaceId;
-  const { conversationId, pending } = useChatStore.getState();
+  const { conversationId, pending, onlyFiltered } = useChatStore.getState();
   if (!spaceId || (pending && !pending.error)) return;
+  const scope = askScopeOf(useLibraryStore.getState());
+  if (onlyFiltered && scope.kind === 'inexpressible') return; // the toggle says why; asking everything instead would mislead
+  const filter = onlyFiltered && scope.kind === 'filtered' ? scope.filter : undefined;
   const controller = new AbortController();
   activeAsk = controller;
   useChatStore.setState({ pending: { question, text: '', citations: [], error: null } });
   try {
     const stream = client().stream(
       'chat.ask',
-      { spaceId, question, ...(conversationId ? { conversationId } : {}) },
+      { spaceId, question, ...(conversationId ? { conversationId } : {}), ...(filter ? { filter } : {}) },
       { signal: controller.signal },
     );
     for await (const event of stream) if (!controller.signal.aborted) applyAnswerEvent(event);

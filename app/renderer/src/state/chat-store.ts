@@ -17,6 +17,8 @@ interface ChatState {
   messages: Message[];
   loadingHistory: boolean;
   pending: PendingAnswer | null;
+  /** Ask only the documents the library filter shows (when it narrows the list), not the whole space. */
+  onlyFiltered: boolean;
 }
 
 export const useChatStore = create<ChatState>(() => ({
@@ -24,4 +26,5 @@ export const useChatStore = create<ChatState>(() => ({
   messages: [],
   loadingHistory: false,
   pending: null,
+  onlyFiltered: false,
 }));

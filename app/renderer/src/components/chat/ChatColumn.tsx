@@ -1,6 +1,7 @@
 /** The middle column: the conversation with the documents, and the question box. */
 import { startNewConversation } from '../../state/actions.js';
 import { useChatStore } from '../../state/chat-store.js';
+import { AskScope } from './AskScope.js';
 import { MessageList } from './MessageList.js';
 import { QuestionForm } from './QuestionForm.js';
 
@@ -23,6 +24,7 @@ export function ChatColumn() {
         </button>
       </div>
       <MessageList />
+      <AskScope />
       <QuestionForm />
     </section>
   );

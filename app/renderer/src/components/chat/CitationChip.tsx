@@ -19,6 +19,7 @@ export function CitationChip({ index, citation, variant = 'inline' }: Props) {
       className={`citation-chip citation-chip--${variant}`}
       data-testid={variant === 'inline' ? 'citation-chip' : 'citation-source'}
       data-index={index}
+      data-document-id={citation.documentId}
       aria-pressed={isOpen}
       aria-label={variant === 'inline' ? `Source ${index}: ${where}` : undefined}
       title={variant === 'inline' ? where : citation.snippet}

@@ -3,6 +3,7 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { ask } from '../../state/actions.js';
 import { useAppStore } from '../../state/app-store.js';
 import { useChatStore } from '../../state/chat-store.js';
+import { askScopeOf, useLibraryStore } from '../../state/library-store.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
 
 export function QuestionForm() {
@@ -10,7 +11,15 @@ export function QuestionForm() {
   const answering = useChatStore((state) => state.pending !== null && state.pending.error === null);
   const hasSpace = useSpacesStore((state) => state.currentSpaceId !== null);
   const connected = useAppStore((state) => state.connection === 'ready');
-  const canAsk = hasSpace && connected && !answering && question.trim() !== '';
+  // "Only the filtered documents" with a filter no search can express (AskScope says why): nothing to ask yet.
+  const onlyFiltered = useChatStore((state) => state.onlyFiltered);
+  const inexpressible = useLibraryStore((state) => askScopeOf(state).kind === 'inexpressible');
+  const filteredCount = useLibraryStore((state) => {
+    const scope = askScopeOf(state);
+    return scope.kind === 'filtered' ? scope.count : null;
+  });
+  const scopeBlocked = onlyFiltered && inexpressible;
+  const canAsk = hasSpace && connected && !answering && !scopeBlocked && question.trim() !== '';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -34,7 +43,11 @@ export function QuestionForm() {
         id="question"
         data-testid="question-input"
         rows={2}
-        placeholder="Ask a question about the documents in this space…"
+        placeholder={
+          onlyFiltered && filteredCount !== null
+            ? `Ask a question about the ${filteredCount} filtered ${filteredCount === 1 ? 'document' : 'documents'}…`
+            : 'Ask a question about the documents in this space…'
+        }
         value={question}
         maxLength={8000}
         onChange={(event) => setQuestion(event.target.value)}

@@ -1,8 +1,9 @@
-/** Takes files in, by drag-and-drop or through the file picker, and queues them for ingest. */
+/** Takes files in, by drag-and-drop or through the file picker, and queues them for ingest under the project typed beside it. */
 import { useRef, useState, type DragEvent } from 'react';
 import { addFiles } from '../../state/actions.js';
 import { useAppStore } from '../../state/app-store.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
+import { UploadProject } from './UploadProject.js';
 
 export function DropZone() {
   const hasSpace = useSpacesStore((state) => state.currentSpaceId !== null);
@@ -36,9 +37,12 @@ export function DropZone() {
       onDrop={drop}
     >
       <p className="drop-zone__hint">Drop documents here — PDF, Word, Excel, CSV, PowerPoint, HTML, Markdown, text</p>
-      <button type="button" className="button" disabled={!canAdd} onClick={() => input.current?.click()}>
-        Add files
-      </button>
+      <div className="drop-zone__actions">
+        <button type="button" className="button" disabled={!canAdd} onClick={() => input.current?.click()}>
+          Add files
+        </button>
+        <UploadProject disabled={!canAdd} />
+      </div>
       <input
         ref={input}
         type="file"

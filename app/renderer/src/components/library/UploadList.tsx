@@ -1,20 +1,10 @@
 /** One row per file being added to the current space: its stage and progress, or why it failed. */
-import { useId, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { clearFinishedUploads, needsPassword, retryUploadWithPassword } from '../../state/actions.js';
-import { useLibraryStore, type Upload, type UploadStage } from '../../state/library-store.js';
+import { useLibraryStore, type Upload } from '../../state/library-store.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
-
-const STAGE_LABELS: Record<UploadStage, string> = {
-  queued: 'Waiting',
-  reading: 'Reading',
-  parsing: 'Parsing',
-  chunking: 'Splitting into passages',
-  embedding: 'Embedding',
-  indexing: 'Indexing',
-  done: 'Added',
-  failed: 'Failed',
-};
+import { PasswordForm } from './PasswordForm.js';
+import { STAGE_LABELS } from './stage-labels.js';
 
 export function UploadList() {
   const spaceId = useSpacesStore((state) => state.currentSpaceId);
@@ -61,7 +51,9 @@ function UploadRow({ upload }: { upload: Upload }) {
                 ? 'This PDF is protected by a password.'
                 : upload.error.message}
           </p>
-          {needsPassword(upload) && <PasswordForm upload={upload} />}
+          {needsPassword(upload) && (
+            <PasswordForm name={upload.name} testId="upload-password" onSubmit={(password) => retryUploadWithPassword(upload.id, password)} />
+          )}
         </>
       ) : (
         <div
@@ -76,42 +68,5 @@ function UploadRow({ upload }: { upload: Upload }) {
         </div>
       )}
     </li>
-  );
-}
-
-/**
- * Asks for an encrypted PDF's password and ingests the same file again with it. What is typed lives only in
- * this input until it is sent; the form goes away (and the value with it) as the row starts over.
- */
-function PasswordForm({ upload }: { upload: Upload }) {
-  const inputId = useId();
-  const [password, setPassword] = useState('');
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (password === '') return;
-    const typed = password;
-    setPassword('');
-    retryUploadWithPassword(upload.id, typed);
-  };
-  return (
-    <form className="upload__password" onSubmit={submit}>
-      <label className="visually-hidden" htmlFor={inputId}>
-        Password for {upload.name}
-      </label>
-      <input
-        id={inputId}
-        className="upload__password-input"
-        type="password"
-        autoComplete="off"
-        placeholder="Password"
-        autoFocus
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
-        data-testid="upload-password-input"
-      />
-      <button type="submit" className="button button--small" disabled={password === ''} data-testid="upload-password-submit">
-        Open
-      </button>
-    </form>
   );
 }
