@@ -3,6 +3,7 @@
  * trigrams into a fixed-size vector, L2-normalized. No weights, deterministic, any script. It captures
  * shared vocabulary and spelling variants, not meaning; the UI says so.
  */
+import { estimateTokens } from './token-estimate.js';
 import type { Embedder } from './types.js';
 
 export interface HashEmbedderOptions {
@@ -15,6 +16,8 @@ const trigramWeight = 0.5;
 export class HashEmbedder implements Embedder {
   readonly id = 'hash';
   readonly dimensions: number;
+  /** It hashes all of a text, however long. */
+  readonly maxTokens = Number.POSITIVE_INFINITY;
 
   constructor(options: HashEmbedderOptions = {}) {
     this.dimensions = options.dimensions ?? 384;
@@ -22,6 +25,14 @@ export class HashEmbedder implements Embedder {
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     return texts.map((text) => this.embedOne(text));
+  }
+
+  /**
+   * Words are what it hashes, but chunks sized in words would be too long for the real embedder a user may
+   * install later (the chunks stay): they are sized in estimated subword tokens instead.
+   */
+  async countTokens(texts: string[]): Promise<number[]> {
+    return texts.map(estimateTokens);
   }
 
   embedOne(text: string): Float32Array {

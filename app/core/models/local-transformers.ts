@@ -49,6 +49,9 @@ export const EmbedResult = z.object({
 });
 export type EmbedResult = z.infer<typeof EmbedResult>;
 
+export const CountParams = z.object({ texts: z.array(z.string()) });
+export const CountResult = z.array(z.number().int().nonnegative());
+
 export const RerankParams = z.object({ query: z.string(), passages: z.array(z.string()) });
 export const RerankResult = z.array(z.number());
 
@@ -78,6 +81,7 @@ export interface LocalCallOptions extends CallOptions {
 }
 
 const defaultBatchSize = 32;
+const countBatchSize = 2000;
 
 /** The part both models share: one worker with one model in it, fed in batches. */
 abstract class LocalTransformersModel {
@@ -138,6 +142,23 @@ export class LocalEmbedder extends LocalTransformersModel implements Embedder {
   private constructor(host: WorkerHost, info: TransformersModelInfo, source: LocalModelSource, options: LocalTransformersOptions) {
     super(host, info, source, options);
     this.dimensions = info.dimensions;
+  }
+
+  get maxTokens(): number {
+    return this.info.maxTokens;
+  }
+
+  /** Counted by the model's own tokenizer in its worker, many texts a call (tokenizing is cheap next to a model pass). */
+  async countTokens(texts: string[], options: CallOptions = {}): Promise<number[]> {
+    const counts: number[] = [];
+    for (let start = 0; start < texts.length; start += countBatchSize) {
+      const batch = texts.slice(start, start + countBatchSize);
+      const raw = await this.host.call('count', { texts: batch }, options.signal ? { signal: options.signal } : {});
+      const batchCounts = parseWorkerResult(CountResult, raw, 'count');
+      if (batchCounts.length !== batch.length) throw new HearthError('INTERNAL', `${this.id}: the worker counted ${batchCounts.length} texts of ${batch.length}.`);
+      counts.push(...batchCounts);
+    }
+    return counts;
   }
 
   async embed(texts: string[], options: LocalCallOptions = {}): Promise<Float32Array[]> {

@@ -18,6 +18,7 @@ import {
   type WireChatRequest,
 } from './openai-wire.js';
 import type { CallOptions, ChatEvent, ChatModel, ChatRequest, Embedder, Reranker, TokenUsage } from './types.js';
+import { estimateTokens } from './token-estimate.js';
 
 export interface RemoteOptions {
   /** Base URL up to and including `/v1`. */
@@ -207,6 +208,16 @@ export class OpenAICompatibleEmbedder implements Embedder {
   /** Known after the first call; 0 before. */
   get dimensions(): number {
     return this.knownDimensions;
+  }
+
+  /**
+   * The OpenAI API tells neither the window nor the token counts: 512 is the window of most embedding
+   * models served (BERT, E5, BGE), and counts are estimated on the high side.
+   */
+  readonly maxTokens = 512;
+
+  async countTokens(texts: string[]): Promise<number[]> {
+    return texts.map(estimateTokens);
   }
 
   async embed(texts: string[], options: CallOptions = {}): Promise<Float32Array[]> {

@@ -47,8 +47,15 @@ export interface ChatModel {
 export interface Embedder {
   readonly id: string;
   readonly dimensions: number;
+  /** The most tokens of one text the model reads (it truncates the rest); Infinity when it has no window. */
+  readonly maxTokens: number;
   /** One unit-length vector per text, in order. */
   embed(texts: string[], options?: CallOptions): Promise<Float32Array[]>;
+  /**
+   * Tokens per text, in order, without the model's special tokens: what chunks are sized in. Exact where the
+   * tokenizer runs locally; an estimate that errs high otherwise (see token-estimate.ts).
+   */
+  countTokens(texts: string[], options?: CallOptions): Promise<number[]>;
   dispose(): Promise<void>;
 }
 

@@ -19,6 +19,8 @@ import { loadFailure, maxTokens, type ModelFolder } from './model-folder.js';
 export interface LoadedModel {
   readonly info: TransformersModelInfo;
   embed(texts: string[], signal: AbortSignal): Promise<EmbedResult>;
+  /** Tokens per text without special tokens, untruncated. */
+  countTokens(texts: string[], signal: AbortSignal): number[];
   rerank(query: string, passages: string[], signal: AbortSignal): Promise<number[]>;
   dispose(): Promise<void>;
 }
@@ -68,6 +70,13 @@ abstract class TokenizedModel {
 
   abstract readonly info: TransformersModelInfo;
   abstract probe(): Promise<void>;
+
+  countTokens(texts: string[], signal: AbortSignal): number[] {
+    return texts.map((text, i) => {
+      if (i % 256 === 0) throwIfCancelled(signal, 'counting tokens');
+      return this.tokenizer.encode(text, { add_special_tokens: false }).length;
+    });
+  }
 
   embed(_texts: string[], _signal: AbortSignal): Promise<EmbedResult> {
     return Promise.reject(new HearthError('BAD_REQUEST', 'This worker holds a reranking model; it cannot embed.'));

@@ -1,10 +1,10 @@
 /**
  * The transformers worker: holds one embedding model or cross-encoder, loaded by `load` (sent by the
- * host to every fresh worker), and answers `info`, `embed` and `rerank`. Nothing here touches the network.
+ * host to every fresh worker), and answers `info`, `embed`, `count` and `rerank`. Nothing here touches the network.
  */
 import type { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
-import { EmbedParams, RerankParams, TransformersLoadParams, type TransformersModelInfo } from '../../core/models/local-transformers.js';
+import { CountParams, EmbedParams, RerankParams, TransformersLoadParams, type TransformersModelInfo } from '../../core/models/local-transformers.js';
 import { serveWorker } from '../runtime.js';
 import { loadModel, type LoadedModel } from './loaded-model.js';
 import { checkModelFolder } from './model-folder.js';
@@ -51,6 +51,11 @@ serveWorker({
     const { texts } = parse(EmbedParams, raw, 'embed');
     // serveWorker posts results without a transfer list, so the Float32Array is copied once (a memcpy).
     return loaded().embed(texts, signal);
+  },
+
+  async count(raw, { signal }) {
+    const { texts } = parse(CountParams, raw, 'count');
+    return loaded().countTokens(texts, signal);
   },
 
   async rerank(raw, { signal }) {

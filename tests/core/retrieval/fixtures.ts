@@ -54,7 +54,12 @@ const concepts: Record<string, string> = {
 export class ConceptEmbedder implements Embedder {
   readonly id = 'concepts-v1';
   readonly dimensions = 32;
+  readonly maxTokens = 512;
   calls = 0;
+
+  async countTokens(texts: string[]): Promise<number[]> {
+    return texts.map((text) => text.split(/\s+/).filter(Boolean).length);
+  }
 
   async embed(texts: string[], _options?: CallOptions): Promise<Float32Array[]> {
     this.calls++;
