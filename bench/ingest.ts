@@ -1,16 +1,22 @@
 /**
- * PDF extraction speed and structure: Hearth's PDF parser against pdf-parse on the same files, in the
- * same process, after a warm-up pass; the median of several timed passes. Prints figures only.
+ * PDF extraction speed and structure: Hearth's PDF parser against pdf-parse on the same files, after a
+ * warm-up pass; the median of several timed passes. Three ways of reading: in this thread (like for like
+ * with pdf-parse, also per CPU-second), through Hearth's ingest worker pool with 1 and with N workers
+ * (a large PDF is read by all idle workers at once), and the whole ingest pipeline (parse, chunk, embed
+ * with the built-in embedder, store in SQLite, LanceDB and the keyword index). Prints figures only.
  *
- *   npx tsx bench/ingest.ts [folder-of-pdfs] [--runs N]
+ *   npm run bench:ingest -- [folder-of-pdfs] [--runs N] [--workers N]
  *
  * Without a folder it generates a set of multi-page PDFs (headings, paragraphs, lists, tables;
- * English and Russian) with the test fixtures' builder.
+ * English and Russian) with the test fixtures' builder. Workers default to the machine's cores.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { PDFParse } from 'pdf-parse';
-import { parseDocument, preferSynchronousInflate } from '../app/core/ingest/parsers/index.js';
+import { createHearth } from '../app/core/hearth.js';
+import { ParsePool } from '../app/core/ingest/parse-pool.js';
 import { buildPdf, type PdfBlock } from '../tests/fixtures/documents/pdf.js';
 
 interface PdfFile {
@@ -22,37 +28,55 @@ interface PdfFile {
 const args = process.argv.slice(2);
 const runsFlag = args.indexOf('--runs');
 const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 9;
-const folder = args.find((arg, i) => !arg.startsWith('--') && (runsFlag < 0 || i !== runsFlag + 1));
+const workersFlag = args.indexOf('--workers');
+const workers = workersFlag >= 0 ? Number(args[workersFlag + 1]) : os.availableParallelism();
+const folder = args.find((arg, i) => !arg.startsWith('--') && (runsFlag < 0 || i !== runsFlag + 1) && (workersFlag < 0 || i !== workersFlag + 1));
 
 const files = folder ? await readFolder(folder) : await generate();
 const totalPages = files.reduce((sum, file) => sum + file.pages, 0);
 console.log(`${files.length} PDFs, ${totalPages} pages, ${(files.reduce((s, f) => s + f.bytes.length, 0) / 1e6).toFixed(1)} MB; median of ${runs} timed rounds after two warm-up passes`);
 
-// Hearth parses in its ingest worker, which sets pdf.js to inflate synchronously; the bench does the same
-// for this process (pdf-parse's pdf.js 5.4 inflates text streams synchronously either way).
-preferSynchronousInflate();
-
-// pdf-parse brings its own pdf.js (5.4) beside Hearth's (5.6); Hearth keeps the two apart (see pdfjs.ts).
-const engines: Record<string, (file: PdfFile) => Promise<string>> = {
-  'pdf-parse': async (file) => {
-    const parser = new PDFParse({ data: new Uint8Array(file.bytes) });
-    try {
-      return (await parser.getText()).text;
-    } finally {
-      await parser.destroy();
-    }
-  },
-  hearth: async (file) => (await parseDocument({ name: file.name, bytes: file.bytes }, { ocr: false })).markdown,
+// Each in-thread engine runs in a fresh thread of its own (bench/ingest-engine.ts), as its users run it.
+const engineThread = (engine: 'pdf-parse' | 'hearth') => {
+  // Node 20 does not hand `--import tsx` to a worker's entry: the worker registers tsx, then loads the engine.
+  const entry = new URL('./ingest-engine.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  const worker = new Worker(boot, { eval: true, workerData: { engine, files } });
+  const round = async (): Promise<{ texts: string[]; wall: number; cpu: number }> => {
+    const answer = new Promise<{ texts: string[]; wall: number; cpu: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    worker.postMessage('round');
+    return answer;
+  };
+  return { round, stop: () => worker.terminate() };
+};
+const threads = [engineThread('pdf-parse'), engineThread('hearth')];
+const onePool = new ParsePool({ size: 1, ocr: false });
+const manyPool = new ParsePool({ size: workers, ocr: false });
+/** What the main thread times itself: the pools (their worker threads are in this process's CPU time). */
+const timed = (extract: (file: PdfFile) => Promise<string>) => async () => {
+  const startCpu = process.cpuUsage();
+  const start = performance.now();
+  const texts: string[] = [];
+  for (const file of files) texts.push(await extract(file));
+  const used = process.cpuUsage(startCpu);
+  return { texts, wall: performance.now() - start, cpu: (used.user + used.system) / 1000 };
+};
+const engines: Record<string, () => Promise<{ texts: string[]; wall: number; cpu: number }>> = {
+  'pdf-parse': threads[0]!.round,
+  hearth: threads[1]!.round,
+  'hearth-pool-1': timed(async (file) => (await onePool.parse({ name: file.name, bytes: file.bytes })).markdown),
+  [`hearth-pool-${workers}`]: timed(async (file) => (await manyPool.parse({ name: file.name, bytes: file.bytes })).markdown),
 };
 
 const outputs = new Map<string, string[]>();
 const wall = new Map<string, number[]>();
 const cpu = new Map<string, number[]>();
-for (const [engine, extract] of Object.entries(engines)) {
-  const texts: string[] = [];
-  for (const file of files) texts.push(await extract(file)); // the first pass: warm-up, and the text compared below
-  outputs.set(engine, texts);
-  for (const file of files) await extract(file);
+for (const [engine, round] of Object.entries(engines)) {
+  outputs.set(engine, (await round()).texts); // the first pass: warm-up, and the text compared below
+  await round();
   wall.set(engine, []);
   cpu.set(engine, []);
 }
@@ -61,25 +85,58 @@ for (const [engine, extract] of Object.entries(engines)) {
 for (let run = 0; run < runs; run++) {
   const order = Object.entries(engines);
   if (run % 2 === 1) order.reverse();
-  for (const [engine, extract] of order) {
-    const startCpu = process.cpuUsage();
-    const start = performance.now();
-    for (const file of files) await extract(file);
-    wall.get(engine)!.push(performance.now() - start);
-    const used = process.cpuUsage(startCpu);
-    cpu.get(engine)!.push((used.user + used.system) / 1000);
+  for (const [engine, round] of order) {
+    const result = await round();
+    wall.get(engine)!.push(result.wall);
+    cpu.get(engine)!.push(result.cpu);
   }
 }
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 
+await onePool.dispose();
+await manyPool.dispose();
+for (const thread of threads) await thread.stop();
+
+// CPU time is this process's: the pool's worker threads are in it, so pages per CPU-second stay comparable.
 console.log('');
-console.log('engine     wall ms (median)   pages/s   cpu ms (median)   pages/cpu-s');
+console.log('engine           wall ms (median)   pages/s   × pdf-parse   cpu ms (median)   pages/cpu-s   × pdf-parse');
+const baseWall = median(wall.get('pdf-parse')!);
+const baseCpu = median(cpu.get('pdf-parse')!);
 for (const engine of Object.keys(engines)) {
   const w = median(wall.get(engine)!);
   const c = median(cpu.get(engine)!);
   console.log(
-    `${engine.padEnd(10)} ${w.toFixed(0).padStart(16)} ${((totalPages / w) * 1000).toFixed(1).padStart(9)} ${c.toFixed(0).padStart(17)} ${((totalPages / c) * 1000).toFixed(1).padStart(13)}`,
+    `${engine.padEnd(16)} ${w.toFixed(0).padStart(16)} ${((totalPages / w) * 1000).toFixed(1).padStart(9)} ${(baseWall / w).toFixed(2).padStart(13)} ${c.toFixed(0).padStart(17)} ${((totalPages / c) * 1000).toFixed(1).padStart(13)} ${(baseCpu / c).toFixed(2).padStart(13)}`,
   );
+}
+
+// The whole pipeline, as `hearth ingest` runs it: default settings but the parse workers, no models installed.
+console.log('');
+console.log('whole pipeline (parse in the pool, chunk, embed with the built-in embedder, SQLite + LanceDB + keyword index)');
+for (const size of [...new Set([1, workers])]) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hearth-bench-ingest-'));
+  const emptyLibrary = await mkdtemp(path.join(os.tmpdir(), 'hearth-bench-models-'));
+  try {
+    const hearth = await createHearth({ dataDir, modelLibrary: emptyLibrary, parseWorkers: size });
+    const times: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const space = hearth.spaces.create(`bench ${round}`);
+      const start = performance.now();
+      for (const file of files) {
+        const steps = hearth.ingest(space.id, { kind: 'bytes', name: file.name, base64: Buffer.from(file.bytes).toString('base64') });
+        let step = await steps.next();
+        while (!step.done) step = await steps.next();
+        if (step.value.status !== 'indexed') throw new Error(`${file.name}: ${step.value.status}`);
+      }
+      times.push(performance.now() - start);
+    }
+    await hearth.dispose();
+    const w = median(times);
+    console.log(`  ${size} parse worker${size === 1 ? ' ' : 's'}: ${w.toFixed(0)} ms for ${totalPages} pages = ${((totalPages / w) * 1000).toFixed(1)} pages/s (median of 3; the first round includes starting the workers)`);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(emptyLibrary, { recursive: true, force: true });
+  }
 }
 
 console.log('');

@@ -1,14 +1,16 @@
 /**
  * Reads documents in a pool of ingest worker threads: files are taken first come, first served by
- * whichever worker is free, so one huge PDF never holds up the rest for more than one worker. A
- * worker that crashes fails only the file it was reading (with a message saying so); it is restarted
- * for the next file.
+ * whichever worker is free, so one huge PDF never holds up the rest for more than one worker. A PDF that
+ * finds other workers idle and no file waiting is read by all of them at once, a slice of its pages
+ * each. A worker that crashes fails only the file it was reading (with a message saying so); it is
+ * restarted for the next file.
  */
 import os from 'node:os';
-import { z } from 'zod';
-import { DocumentFormat, HearthError } from '../../../schemas/index.js';
+import type { z } from 'zod';
+import { HearthError } from '../../../schemas/index.js';
 import { WorkerHost } from '../models/worker-host.js';
-import type { OcrOptions, ParsedDocument, ParseInput } from './parsers/index.js';
+import { formatOfFile, type OcrOptions, type ParsedDocument, type ParseInput } from './parsers/index.js';
+import { ParsedDocumentResult, PdfScanResult, ingestWorkerName } from './worker-contract.js';
 
 export interface ParsePoolOptions {
   /** Worker threads; default one per core but one, and at least one. */
@@ -19,6 +21,8 @@ export interface ParsePoolOptions {
   script?: string;
   /** After a cancel, a parse still running this long later (stuck in a parser) has its worker ended. */
   cancelGraceMs?: number;
+  /** PDFs at least this large are read by every idle worker at once, a slice of pages each; default 256 KB. */
+  splitPdfBytes?: number;
 }
 
 export interface ParseOptions {
@@ -36,25 +40,6 @@ interface Job {
   leaveQueue?: () => void;
 }
 
-/** What a worker answers to `parse`: checked on arrival like every other boundary. */
-const ParsedDocumentResult = z.object({
-  format: DocumentFormat,
-  markdown: z.string(),
-  regions: z.array(
-    z.object({
-      start: z.number().int().nonnegative(),
-      end: z.number().int().nonnegative(),
-      page: z.number().int().positive().optional(),
-      sheet: z.string().optional(),
-      cells: z.string().optional(),
-      slide: z.number().int().positive().optional(),
-    }),
-  ),
-  pageCount: z.number().int().nonnegative().optional(),
-  title: z.string().optional(),
-  warnings: z.array(z.string()),
-});
-
 export const defaultParsePoolSize = (): number => Math.max(1, os.availableParallelism() - 1);
 
 export class ParsePool {
@@ -62,16 +47,18 @@ export class ParsePool {
   private readonly idle: WorkerHost[];
   private readonly queue: Job[] = [];
   private readonly cancelGraceMs: number;
+  private readonly splitPdfBytes: number;
   private disposed = false;
 
   constructor(options: ParsePoolOptions = {}) {
     const size = Math.max(1, Math.floor(options.size ?? defaultParsePoolSize()));
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
+    this.splitPdfBytes = options.splitPdfBytes ?? 256 * 1024;
     this.hosts = Array.from(
       { length: size },
       () =>
         new WorkerHost({
-          name: 'ingest',
+          name: ingestWorkerName,
           ...(options.script ? { script: options.script } : {}),
           workerData: options.ocr === undefined ? {} : { ocr: options.ocr },
         }),
@@ -121,44 +108,85 @@ export class ParsePool {
 
   private dispatch(): void {
     while (!this.disposed && this.idle.length > 0 && this.queue.length > 0) {
-      const host = this.idle.shift()!;
       const job = this.queue.shift()!;
       job.leaveQueue?.();
-      void this.run(host, job).finally(() => {
+      // Idle workers with no other file to read share a large PDF; otherwise one worker reads each file.
+      const hosts = this.queue.length === 0 && this.splittable(job.input) ? this.idle.splice(0) : [this.idle.shift()!];
+      void this.run(hosts, job).finally(() => {
         if (this.disposed) return;
-        this.idle.push(host);
+        this.idle.push(...hosts);
         this.dispatch();
       });
     }
   }
 
-  private async run(host: WorkerHost, job: Job): Promise<void> {
+  private splittable(input: ParseInput): boolean {
+    if (this.idle.length < 2 || input.bytes.length < this.splitPdfBytes) return false;
+    try {
+      return formatOfFile(input.name) === 'pdf';
+    } catch {
+      return false; // an unsupported name: the worker's parse answers it with the full explanation
+    }
+  }
+
+  private async run(hosts: WorkerHost[], job: Job): Promise<void> {
     const { input, options } = job;
-    const { signal, onProgress } = options;
+    const { signal } = options;
     let stuck: NodeJS.Timeout | undefined;
     // The worker stops between pages when told; a parser stuck inside one step is stopped by ending its thread.
     const onAbort = () => {
-      stuck = setTimeout(() => void host.kill(), this.cancelGraceMs);
+      stuck = setTimeout(() => void Promise.all(hosts.map((host) => host.kill())), this.cancelGraceMs);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const params = { name: input.name, bytes: input.bytes, ...(input.password !== undefined ? { password: input.password } : {}) };
-      const raw = await host.call<unknown>('parse', params, {
-        ...(signal ? { signal } : {}),
-        onEvent: (event) => {
-          const fraction = (event as { fraction?: unknown }).fraction;
-          if (typeof fraction === 'number') onProgress?.(fraction);
-        },
-      });
-      const document = ParsedDocumentResult.safeParse(raw);
-      if (!document.success) throw new HearthError('INTERNAL', `The ingest worker answered ${input.name} with an unexpected shape: ${document.error.message}`);
-      job.resolve(document.data);
+      job.resolve(hosts.length > 1 ? await this.readInSlices(hosts, job) : await this.call(hosts[0]!, 'parse', this.fileParams(input), ParsedDocumentResult, job, options.onProgress));
     } catch (error) {
       job.reject(this.explain(error, job));
     } finally {
       clearTimeout(stuck);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** A PDF read by several workers: each scans a slice of its pages, then the first lays them out as one document. */
+  private async readInSlices(hosts: WorkerHost[], job: Job): Promise<ParsedDocument> {
+    const { input, options } = job;
+    const fractions = hosts.map(() => 0);
+    // Scanning takes most of the bar; laying out, the rest (OCR, when pages need it, reports its own share).
+    const scanShare = 0.9;
+    let shown = 0;
+    const show = (fraction: number) => {
+      if (fraction <= shown) return;
+      shown = fraction;
+      options.onProgress?.(fraction);
+    };
+    const scans = await Promise.all(
+      hosts.map((host, index) =>
+        this.call(host, 'scanPdf', { ...this.fileParams(input), slice: { index, count: hosts.length } }, PdfScanResult, job, (fraction) => {
+          fractions[index] = fraction;
+          show((scanShare * fractions.reduce((sum, f) => sum + f, 0)) / hosts.length);
+        }),
+      ),
+    );
+    return this.call(hosts[0]!, 'composePdf', { ...this.fileParams(input), scans }, ParsedDocumentResult, job, (fraction) => show(Math.max(scanShare, fraction)));
+  }
+
+  private fileParams(input: ParseInput) {
+    return { name: input.name, bytes: input.bytes, ...(input.password !== undefined ? { password: input.password } : {}) };
+  }
+
+  /** One call to a worker, its answer checked on arrival like every other boundary. */
+  private async call<T>(host: WorkerHost, method: string, params: object, schema: z.ZodType<T>, job: Job, onProgress?: (fraction: number) => void): Promise<T> {
+    const raw = await host.call<unknown>(method, params, {
+      ...(job.options.signal ? { signal: job.options.signal } : {}),
+      onEvent: (event) => {
+        const fraction = (event as { fraction?: unknown }).fraction;
+        if (typeof fraction === 'number') onProgress?.(fraction);
+      },
+    });
+    const answer = schema.safeParse(raw);
+    if (!answer.success) throw new HearthError('INTERNAL', `The ingest worker answered ${method} for ${job.input.name} with an unexpected shape: ${answer.error.message}`);
+    return answer.data;
   }
 
   private explain(error: unknown, job: Job): unknown {

@@ -1,23 +1,28 @@
 /**
- * The ingest worker: reads documents (`parse`) off the main thread, so a 500-page PDF or a scan being
- * OCR'd never stalls the UI, and a parser that crashes takes down only this thread. Options for OCR
- * come in `workerData`.
+ * The ingest worker: reads documents off the main thread (`parse`; a large PDF in slices across workers:
+ * `scanPdf`, then `composePdf`), so a 500-page PDF or a scan being OCR'd never stalls the UI, and a parser
+ * that crashes takes down only this thread. Options for OCR come in `workerData`.
  */
 import { workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
-import { parseDocument, preferSynchronousInflate, type OcrOptions, type ParsedDocument } from '../../core/ingest/parsers/index.js';
+import {
+  composePdfDocument,
+  parseDocument,
+  preferSynchronousInflate,
+  scanPdfPages,
+  type OcrOptions,
+  type ParseContext,
+  type ParsedDocument,
+  type ParseInput,
+  type PdfScan,
+} from '../../core/ingest/parsers/index.js';
+import { ComposePdfParams, ParseParams, ScanPdfParams } from '../../core/ingest/worker-contract.js';
 import { serveWorker } from '../runtime.js';
 
 /** What the pool passes as `workerData`. */
 const IngestWorkerData = z.object({
   ocr: z.union([z.literal(false), z.object({ tessdataDirs: z.array(z.string()).optional(), languages: z.array(z.string()).optional() })]).optional(),
-});
-
-const ParseParams = z.object({
-  name: z.string().min(1),
-  bytes: z.union([z.instanceof(Uint8Array), z.instanceof(ArrayBuffer)]),
-  password: z.string().optional(),
 });
 
 preferSynchronousInflate(); // this thread only parses documents: see the function's note
@@ -30,22 +35,42 @@ const progressIntervalMs = 100;
 
 serveWorker({
   async parse(raw, { signal, emit }): Promise<ParsedDocument> {
-    const parsed = ParseParams.safeParse(raw);
-    if (!parsed.success) throw new HearthError('BAD_REQUEST', `ingest.parse: ${parsed.error.message}`);
-    const { name, bytes, password } = parsed.data;
-    let lastSent = 0;
-    return parseDocument(
-      { name, bytes: bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), ...(password !== undefined ? { password } : {}) },
-      {
-        signal,
-        ...(ocr !== undefined ? { ocr } : {}),
-        onProgress: (fraction) => {
-          const now = Date.now();
-          if (fraction < 1 && now - lastSent < progressIntervalMs) return;
-          lastSent = now;
-          emit({ fraction });
-        },
-      },
-    );
+    const { name, bytes, password } = parse(ParseParams, raw, 'parse');
+    return parseDocument(fileInput(name, bytes, password), context(signal, emit));
+  },
+
+  async scanPdf(raw, { signal, emit }): Promise<PdfScan> {
+    const { name, bytes, password, slice } = parse(ScanPdfParams, raw, 'scanPdf');
+    return scanPdfPages(fileInput(name, bytes, password), slice, context(signal, emit));
+  },
+
+  async composePdf(raw, { signal, emit }): Promise<ParsedDocument> {
+    const { name, bytes, password, scans } = parse(ComposePdfParams, raw, 'composePdf');
+    return composePdfDocument(fileInput(name, bytes, password), scans, context(signal, emit));
   },
 });
+
+function parse<T>(schema: z.ZodType<T>, raw: unknown, method: string): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new HearthError('BAD_REQUEST', `ingest.${method}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+function fileInput(name: string, bytes: Uint8Array | ArrayBuffer, password: string | undefined): ParseInput {
+  return { name, bytes: bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), ...(password !== undefined ? { password } : {}) };
+}
+
+/** Progress is sent at most every `progressIntervalMs` (and at the end). */
+function context(signal: AbortSignal, emit: (event: unknown) => void): ParseContext {
+  let lastSent = 0;
+  return {
+    signal,
+    ...(ocr !== undefined ? { ocr } : {}),
+    onProgress: (fraction) => {
+      const now = Date.now();
+      if (fraction < 1 && now - lastSent < progressIntervalMs) return;
+      lastSent = now;
+      emit({ fraction });
+    },
+  };
+}

@@ -1,7 +1,8 @@
 /**
  * Documents read through the real ingest worker pool (dist/app/workers/ingest, built by
- * `npm run build:node`): the same result as in process, first come first served, cancellation (also of
- * a parser that never stops), and a crashing worker that fails only its own file.
+ * `npm run build:node`): the same result as in process (also for a PDF read in slices by several
+ * workers), first come first served, cancellation (also of a parser that never stops), and a crashing
+ * worker that fails only its own file.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParsePool } from '../../../../app/core/ingest/parse-pool.js';
 import { parseDocument } from '../../../../app/core/ingest/parsers/index.js';
 import { buildDocx } from '../../../fixtures/documents/office.js';
-import { buildPdf } from '../../../fixtures/documents/pdf.js';
+import { buildEncryptedPdf } from '../../../fixtures/documents/encrypted-pdf.js';
+import { textImage } from '../../../fixtures/documents/images.js';
+import { buildPdf, type PdfBlock } from '../../../fixtures/documents/pdf.js';
 import { encodeText, russianCsv } from '../../../fixtures/documents/text-encodings.js';
 import { makeTempDir } from '../../../fixtures/temp-dir.js';
 
@@ -46,6 +49,49 @@ describe('ParsePool', () => {
       expect(progress.get(file.name)?.at(-1)).toBe(1);
     }
     expect(results[0]!.regions.map((r) => r.page)).toEqual([1, 2]);
+  });
+
+  it('reads a large PDF in slices across the idle workers, with the same result as one reader', async () => {
+    pool = new ParsePool({ size: 3, ocr: false, splitPdfBytes: 1 });
+    const scan = textImage(['A scanned page']);
+    const pages: PdfBlock[][] = Array.from({ length: 7 }, (_, i) =>
+      i === 4
+        ? [{ image: scan.png, width: scan.width, height: scan.height }]
+        : [{ heading: `Раздел ${i + 1}`, size: 16 }, { paragraph: `Page ${i + 1} says the supplier delivers within ${i + 10} days.` }, { list: ['Check', 'Sign'] }],
+    );
+    const file = { name: 'contract.pdf', bytes: await buildPdf({ pages, title: 'Supply contract', pageNumbers: true, runningHeader: 'Hearth Corp — confidential' }) };
+    const fractions: number[] = [];
+    const sliced = await pool.parse(file, { onProgress: (fraction) => fractions.push(fraction) });
+    const whole = await parseDocument(file, { ocr: false });
+    expect(sliced).toEqual(whole);
+    // The layout saw every page: the running header and page numbers are gone, the page without text is named.
+    expect(sliced.markdown).not.toContain('confidential');
+    expect(sliced.regions.map((region) => region.page)).toEqual([1, 2, 3, 4, 6, 7]);
+    expect(sliced.title).toBe('Supply contract');
+    expect(fractions.at(-1)).toBe(1);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+
+    // A page with no text layer at all, in the middle slice, is still named.
+    const scanned = { name: 'scanned.pdf', bytes: await buildPdf({ pages: pages.map((blocks, i) => (i === 4 ? blocks : blocks.slice(1))) }) };
+    const slicedScan = await pool.parse(scanned);
+    expect(slicedScan).toEqual(await parseDocument(scanned, { ocr: false }));
+    expect(slicedScan.warnings.join(' ')).toContain('Page 5 has no text layer');
+  });
+
+  it('keeps reading whole files side by side while several are waiting, and slices no PDF then', async () => {
+    pool = new ParsePool({ size: 2, ocr: false, splitPdfBytes: 1 });
+    const pdf = (n: number) => buildPdf({ pages: [[{ paragraph: `Report ${n}, page one.` }], [{ paragraph: `Report ${n}, page two.` }]] });
+    const files = await Promise.all([1, 2, 3].map(async (n) => ({ name: `report-${n}.pdf`, bytes: await pdf(n) })));
+    const results = await Promise.all(files.map((file) => pool!.parse(file)));
+    for (const [i, file] of files.entries()) expect(results[i]).toEqual(await parseDocument(file, { ocr: false }));
+  });
+
+  it('gives a wrong password the same answer when a PDF is read in slices', async () => {
+    pool = new ParsePool({ size: 2, ocr: false, splitPdfBytes: 1 });
+    const bytes = buildEncryptedPdf({ userPassword: 'secret', text: 'Hidden text.' });
+    await expect(pool.parse({ name: 'locked.pdf', bytes })).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED' });
+    await expect(pool.parse({ name: 'locked.pdf', bytes, password: 'wrong' })).rejects.toMatchObject({ code: 'PASSWORD_INCORRECT' });
+    expect((await pool.parse({ name: 'locked.pdf', bytes, password: 'secret' })).markdown).toContain('Hidden text.');
   });
 
   it('serves files first come, first served, and a cancelled file never reaches a worker', async () => {

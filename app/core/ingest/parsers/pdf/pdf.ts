@@ -14,7 +14,69 @@ import { loadPdfjs, openPdf, type PdfDocument, type PdfjsLib, type PdfPage } fro
 /** Share of the progress bar for reading the text layer when some pages still need OCR (which is far slower). */
 const textShareWithOcr = 0.2;
 
-export const parsePdf: Parser = async (input, ctx) => {
+export const parsePdf: Parser = (input, ctx) =>
+  withPdf(input, async (lib, pdf) => {
+    const scan = await scanPages(lib, pdf, { from: 1, to: pdf.numPages }, input, ctx);
+    return compose(input, scan, ctx, pdf);
+  });
+
+/** What reading the text layer of some pages found: the material `composePdf` lays out. */
+export interface PdfScan {
+  pageCount: number;
+  /** The pages scanned, in order. */
+  pages: PageLines[];
+  /** Pages that draw something but have no text layer (OCR candidates). */
+  withoutText: number[];
+  /** Pages pdf.js could not read (left out with a warning). */
+  unreadable: number[];
+  /** The document's own title, read by the slice holding page 1. */
+  title?: string;
+}
+
+/** One of `count` runs of consecutive pages, about equal in size: `index` 0 holds page 1. */
+export interface PdfSlice {
+  index: number;
+  count: number;
+}
+
+/**
+ * Reads the text layer of one slice of a PDF's pages. A large PDF is read by several workers at once, each
+ * a slice, and `composePdf` lays the slices out as one document (layout needs every page: running headers
+ * and body size are found across the whole document).
+ */
+export function scanPdfSlice(input: ParseInput, slice: PdfSlice, ctx: ParseContext): Promise<PdfScan> {
+  return withPdf(input, (lib, pdf) => scanPages(lib, pdf, sliceRange(pdf.numPages, slice), input, ctx));
+}
+
+/** The pages of slice `index` of `count`: consecutive, about equal, covering 1..pageCount exactly once across the slices. */
+export function sliceRange(pageCount: number, { index, count }: PdfSlice): { from: number; to: number } {
+  return { from: Math.floor((pageCount * index) / count) + 1, to: Math.floor((pageCount * (index + 1)) / count) };
+}
+
+/** Lays out the slices `scanPdfSlice` read into one document; the PDF is opened again only for OCR. */
+export async function composePdf(input: ParseInput, scans: readonly PdfScan[], ctx: ParseContext): Promise<ParsedDocument> {
+  const scan = mergeScans(input.name, scans);
+  if (scan.withoutText.length > 0 && ctx.ocr !== false) return withPdf(input, (_lib, pdf) => compose(input, scan, ctx, pdf));
+  return compose(input, scan, ctx, undefined);
+}
+
+function mergeScans(name: string, scans: readonly PdfScan[]): PdfScan {
+  const pageCount = scans[0]?.pageCount ?? 0;
+  const pages = scans.flatMap((scan) => scan.pages);
+  if (scans.some((scan) => scan.pageCount !== pageCount) || pages.length !== pageCount || pages.some((page, i) => page.number !== i + 1)) {
+    throw new HearthError('INTERNAL', `The parts of ${name} read in parallel do not fit together (${pages.length} pages of ${pageCount}).`);
+  }
+  const title = scans.find((scan) => scan.title !== undefined)?.title;
+  return {
+    pageCount,
+    pages,
+    withoutText: scans.flatMap((scan) => scan.withoutText),
+    unreadable: scans.flatMap((scan) => scan.unreadable),
+    ...(title !== undefined ? { title } : {}),
+  };
+}
+
+async function withPdf<T>(input: ParseInput, use: (lib: PdfjsLib, pdf: PdfDocument) => Promise<T>): Promise<T> {
   const lib = await loadPdfjs();
   let pdf: PdfDocument;
   try {
@@ -23,19 +85,24 @@ export const parsePdf: Parser = async (input, ctx) => {
     throw openError(lib, input, error);
   }
   try {
-    return await readPdf(lib, pdf, input, ctx);
+    return await use(lib, pdf);
   } finally {
     await pdf.destroy();
   }
-};
+}
 
-async function readPdf(lib: PdfjsLib, pdf: PdfDocument, input: ParseInput, ctx: ParseContext): Promise<ParsedDocument> {
-  const pageCount = pdf.numPages;
-  const warnings: string[] = [];
+async function scanPages(
+  lib: PdfjsLib,
+  pdf: PdfDocument,
+  range: { from: number; to: number },
+  input: ParseInput,
+  ctx: ParseContext,
+): Promise<PdfScan> {
   const pages: PageLines[] = [];
   const withoutText: number[] = [];
   const unreadable: number[] = [];
-  for (let number = 1; number <= pageCount; number++) {
+  const total = Math.max(1, range.to - range.from + 1);
+  for (let number = range.from; number <= range.to; number++) {
     throwIfCancelled(ctx, input.name);
     let page: PdfPage | undefined;
     try {
@@ -45,7 +112,6 @@ async function readPdf(lib: PdfjsLib, pdf: PdfDocument, input: ParseInput, ctx: 
       const runs = textRuns(lib, content.items, viewport.transform);
       if (runs.length === 0 && (await hasInk(lib, page))) withoutText.push(number);
       pages.push({ number, height: viewport.height, lines: pageLines(runs, viewport.width) });
-      page.cleanup();
     } catch (error) {
       if (error instanceof HearthError) throw error;
       unreadable.push(number);
@@ -53,8 +119,17 @@ async function readPdf(lib: PdfjsLib, pdf: PdfDocument, input: ParseInput, ctx: 
     } finally {
       page?.cleanup();
     }
-    ctx.onProgress?.((number / pageCount) * (withoutText.length > 0 ? textShareWithOcr : 1));
+    // OCR, when pages need it, takes the rest of the bar: it is far slower than reading text.
+    ctx.onProgress?.(((number - range.from + 1) / total) * (withoutText.length > 0 && ctx.ocr !== false ? textShareWithOcr : 1));
   }
+  const title = range.from === 1 ? await documentTitle(pdf) : undefined;
+  return { pageCount: pdf.numPages, pages, withoutText, unreadable, ...(title !== undefined ? { title } : {}) };
+}
+
+/** The document from its scanned pages: OCR where a page has no text (when `pdf` is open for it), then layout. */
+async function compose(input: ParseInput, scan: PdfScan, ctx: ParseContext, pdf: PdfDocument | undefined): Promise<ParsedDocument> {
+  const { pageCount, pages, withoutText, unreadable } = scan;
+  const warnings: string[] = [];
   if (unreadable.length > 0) warnings.push(`${pageList(unreadable)} could not be read (the file is damaged there) and ${unreadable.length === 1 ? 'was' : 'were'} left out.`);
 
   const ocrPages = withoutText.length > 0 ? await ocrPagesWithoutText(pdf, withoutText, input, ctx, warnings) : new Map<number, OcrText>();
@@ -69,7 +144,7 @@ async function readPdf(lib: PdfjsLib, pdf: PdfDocument, input: ParseInput, ctx: 
     writer.endRegion();
   }
   const { markdown, regions } = writer.finish();
-  const title = (await documentTitle(pdf)) ?? firstHeading(markdown);
+  const title = scan.title ?? firstHeading(markdown);
   return { format: 'pdf', markdown, regions, pageCount, warnings, ...(title ? { title } : {}) };
 }
 
@@ -106,7 +181,7 @@ async function hasInk(lib: PdfjsLib, page: PdfPage): Promise<boolean> {
 }
 
 async function ocrPagesWithoutText(
-  pdf: PdfDocument,
+  pdf: PdfDocument | undefined,
   numbers: readonly number[],
   input: ParseInput,
   ctx: ParseContext,
@@ -114,7 +189,7 @@ async function ocrPagesWithoutText(
 ): Promise<Map<number, OcrText>> {
   const found = new Map<number, OcrText>();
   const noText = `${pageList(numbers)} ${numbers.length === 1 ? 'has' : 'have'} no text layer`;
-  if (ctx.ocr === false) {
+  if (ctx.ocr === false || !pdf) {
     warnings.push(`${noText} and ${numbers.length === 1 ? 'was' : 'were'} left out: OCR is turned off.`);
     return found;
   }

@@ -26,14 +26,39 @@ export function loadPdfjs(): Promise<PdfjsLib> {
     const workerUrl = pathToFileURL(require.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href;
     const globals = globalThis as { pdfjsWorker?: unknown };
     const previous = globals.pdfjsWorker;
+    const builtins = engineBuiltins();
     await import(workerUrl);
     ownHandler = globals.pdfjsWorker;
     restore(previous);
     const lib = (await import('pdfjs-dist/legacy/build/pdf.mjs')) as PdfjsLib;
+    builtins.putBack();
     lib.GlobalWorkerOptions.workerSrc = workerUrl;
     return lib;
   })();
   return loading;
+}
+
+/**
+ * pdf.js's legacy build (the one for Node) bundles core-js, which on Node 20's V8 replaces, for the whole
+ * thread, some built-ins with JavaScript versions that fix edge cases of newer specs: `Array.prototype.push`
+ * (arrays past 2³²−1 elements or with a read-only length), `JSON.parse` (source text access),
+ * `JSON.stringify` (raw JSON) and `Function.prototype.toString`. pdf.js relies on none of those cases, and
+ * the JavaScript `push` alone cost ~10% of reading a text PDF, pdf.js's own pushes and everyone else's in
+ * the thread (bench/ingest.ts). The engine's own are taken before pdf.js loads and put back after; the
+ * built-ins core-js adds (Promise.withResolvers, Uint8Array.fromBase64…) stay, as pdf.js needs them.
+ */
+function engineBuiltins(): { putBack(): void } {
+  const push = Array.prototype.push;
+  const { parse, stringify } = JSON;
+  const toString = Function.prototype.toString;
+  return {
+    putBack() {
+      Array.prototype.push = push;
+      JSON.parse = parse;
+      JSON.stringify = stringify;
+      Function.prototype.toString = toString;
+    },
+  };
 }
 
 /**
