@@ -101,7 +101,7 @@ export class WorkerHost {
 
   private async start(): Promise<Worker> {
     const script = this.options.script ?? resolveWorkerScript(this.options.name);
-    const worker = new Worker(script, { workerData: this.options.workerData });
+    const worker = new Worker(script, { workerData: this.options.workerData, execArgv: withoutModuleLoaders(process.execArgv) });
     this.starts++;
     worker.on('message', (raw: unknown) => this.receive(raw));
     worker.on('error', (error) => this.crashed(worker, error));
@@ -167,4 +167,24 @@ export function resolveWorkerScript(name: string): string {
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new HearthError('INTERNAL', `The ${name} worker is not built (looked in ${candidates.join(', ')}). Run: npm run build:node`);
   return found;
+}
+
+/**
+ * The parent's flags less its module loaders (`--import`, `--require`, `--loader`): a worker runs compiled
+ * JavaScript, and a loader meant for the parent's sources (tsx in the benches) would only slow every import
+ * and stack trace in it, so figures measured through it would not be the product's.
+ */
+function withoutModuleLoaders(execArgv: readonly string[]): string[] {
+  const loaders = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i]!;
+    if (loaders.has(flag)) {
+      i++; // its value
+      continue;
+    }
+    if ([...loaders].some((loader) => flag.startsWith(`${loader}=`))) continue;
+    kept.push(flag);
+  }
+  return kept;
 }

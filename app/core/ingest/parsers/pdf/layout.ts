@@ -187,7 +187,9 @@ export function pageBlocks(page: PageLines, style: DocumentStyle, pageCount: num
 
 /** "Introduction . . . . . . . 1" → "Introduction … 1": the dots are layout, and noise to search. */
 function shortenLeader(line: Line): Line {
-  if (!/(\.\s?){4,}\s*\d{1,4}$/.test(line.text)) return line;
+  // Most lines do not end in a digit: skip the pattern for them.
+  const lastCode = line.text.charCodeAt(line.text.length - 1);
+  if (!(lastCode >= 0x30 && lastCode <= 0x39) || !/(\.\s?){4,}\s*\d{1,4}$/.test(line.text)) return line;
   const text = line.text.replace(/\s*(\.\s?){4,}\s*(?=\d{1,4}$)/, ' … ');
   return { ...line, text, segments: [{ x: line.x, xEnd: line.xEnd, text }] };
 }
@@ -237,7 +239,7 @@ export function joinLines(lines: readonly string[]): string {
     const previous = lines[i - 1]!;
     const next = lines[i]!;
     if (previous.endsWith('\u00ad')) out = out.slice(0, -1) + next;
-    else if (/\p{Ll}-$/u.test(previous) && /^\p{Ll}/u.test(next)) out = out.slice(0, -1) + next;
+    else if (previous.endsWith('-') && /\p{Ll}-$/u.test(previous) && /^\p{Ll}/u.test(next)) out = out.slice(0, -1) + next;
     else out += ` ${next}`;
   }
   return out;
