@@ -51,9 +51,10 @@ const engineThread = (engine: 'pdf-parse' | 'hearth') => {
   return { round, stop: () => worker.terminate() };
 };
 const threads = [engineThread('pdf-parse'), engineThread('hearth')];
-const onePool = new ParsePool({ size: 1, ocr: false });
+// The pools' workers run the compiled build without tsx's loader, as the product's do.
+const onePool = new ParsePool({ size: 1, ocr: false, workerExecArgv: [] });
 // Every PDF read in slices by all the workers, whatever its size (the product slices from 1 MB up).
-const manyPool = new ParsePool({ size: workers, ocr: false, splitPdfBytes: 1 });
+const manyPool = new ParsePool({ size: workers, ocr: false, splitPdfBytes: 1, workerExecArgv: [] });
 /** What the main thread times itself: the pools (their worker threads are in this process's CPU time). */
 const timed = (extract: (file: PdfFile) => Promise<string>) => async () => {
   const startCpu = process.cpuUsage();
@@ -109,7 +110,8 @@ for (const engine of Object.keys(engines)) {
   );
 }
 
-// The whole pipeline, as `hearth ingest` runs it: default settings but the parse workers, no models installed.
+// The whole pipeline, as `hearth ingest` runs it: default settings but the parse workers, no models installed
+// (under tsx here, which the parse workers inherit: a little slower than the product).
 console.log('');
 console.log('whole pipeline (parse in the pool, chunk, embed with the built-in embedder, SQLite + LanceDB + keyword index)');
 for (const size of [...new Set([1, workers])]) {

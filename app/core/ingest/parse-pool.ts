@@ -19,6 +19,8 @@ export interface ParsePoolOptions {
   ocr?: OcrOptions | false;
   /** The worker script; found next to the build output when not given. */
   script?: string;
+  /** Node flags for the workers; by default the parent's (see WorkerHostOptions.execArgv). */
+  workerExecArgv?: string[];
   /** After a cancel, a parse still running this long later (stuck in a parser) has its worker ended. */
   cancelGraceMs?: number;
   /** PDFs at least this large are read by every idle worker at once, a slice of pages each; default 1 MB (smaller ones read faster whole: each slice opens the file and parses its fonts again). */
@@ -61,6 +63,7 @@ export class ParsePool {
           name: ingestWorkerName,
           ...(options.script ? { script: options.script } : {}),
           workerData: options.ocr === undefined ? {} : { ocr: options.ocr },
+          ...(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {}),
         }),
     );
     this.idle = [...this.hosts];

@@ -22,6 +22,11 @@ export interface WorkerHostOptions {
   name: string;
   /** The worker script; found next to the build output when not given. */
   script?: string;
+  /**
+   * Node flags for the worker; by default the parent's (so a preloaded module such as the tests' network
+   * guard runs in workers too). Benchmarks run under tsx pass `[]`: its loader would slow every import.
+   */
+  execArgv?: string[];
   /** Passed to the worker as `workerData`. */
   workerData?: unknown;
   /** Called when the worker dies unexpectedly (after in-flight calls are failed). */
@@ -101,7 +106,7 @@ export class WorkerHost {
 
   private async start(): Promise<Worker> {
     const script = this.options.script ?? resolveWorkerScript(this.options.name);
-    const worker = new Worker(script, { workerData: this.options.workerData, execArgv: withoutModuleLoaders(process.execArgv) });
+    const worker = new Worker(script, { workerData: this.options.workerData, ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}) });
     this.starts++;
     worker.on('message', (raw: unknown) => this.receive(raw));
     worker.on('error', (error) => this.crashed(worker, error));
@@ -169,22 +174,3 @@ export function resolveWorkerScript(name: string): string {
   return found;
 }
 
-/**
- * The parent's flags less its module loaders (`--import`, `--require`, `--loader`): a worker runs compiled
- * JavaScript, and a loader meant for the parent's sources (tsx in the benches) would only slow every import
- * and stack trace in it, so figures measured through it would not be the product's.
- */
-function withoutModuleLoaders(execArgv: readonly string[]): string[] {
-  const loaders = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const flag = execArgv[i]!;
-    if (loaders.has(flag)) {
-      i++; // its value
-      continue;
-    }
-    if ([...loaders].some((loader) => flag.startsWith(`${loader}=`))) continue;
-    kept.push(flag);
-  }
-  return kept;
-}
