@@ -59,6 +59,20 @@ export const RetrievalHit = z.object({
 });
 export type RetrievalHit = z.infer<typeof RetrievalHit>;
 
+/**
+ * Where a stored citation's passage is now. A re-read, or a changed file added again, replaces a document under
+ * a new id; `document` is the one that stands for the cited id now and `citation` points into it (its page
+ * too). `passage`: `current` — the document was not replaced; `same` — replaced, the passage is where it was;
+ * `moved` — found elsewhere in the new reading; `missing` — no longer in it word for word, so the citation
+ * points at the top of the document.
+ */
+export const LocatedCitation = z.object({
+  document: DocumentInfo,
+  citation: Citation,
+  passage: z.enum(['current', 'same', 'moved', 'missing']),
+});
+export type LocatedCitation = z.infer<typeof LocatedCitation>;
+
 /** A conversation's key follows the `{org:team:channel:thread}` scheme. */
 export const ConversationKey = z.object({
   org: z.string().min(1),

@@ -12,6 +12,7 @@ import {
   DocumentInfo,
   Id,
   IngestStage,
+  LocatedCitation,
   Message,
   RetrievalHit,
   Space,
@@ -77,6 +78,25 @@ export type AnswerEvent = z.infer<typeof AnswerEvent>;
 
 const SpaceRef = z.object({ spaceId: Id });
 
+/**
+ * How far a space's preparation for search has come: passages embedded for the active embedding model (on the
+ * space's first use, or all of them again after the embedding model changed). Sent at 0 once the total is known.
+ */
+export const SpacePrepareProgress = z.object({
+  stage: z.literal('embedding'),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type SpacePrepareProgress = z.infer<typeof SpacePrepareProgress>;
+
+export const SpacePrepareResult = z.object({
+  /** `current`: nothing to do; `synced`: missing passages embedded; `reembedded`: all embedded again for a new model. */
+  status: z.enum(['current', 'synced', 'reembedded']),
+  embedded: z.number().int().nonnegative(),
+  removed: z.number().int().nonnegative(),
+});
+export type SpacePrepareResult = z.infer<typeof SpacePrepareResult>;
+
 export const SearchFilter = z.object({
   projects: z.array(z.string()).max(100).optional(),
   documentIds: z.array(Id).max(1000).optional(),
@@ -95,6 +115,12 @@ export const methods = {
   ),
   'spaces.list': call(z.object({}), z.array(Space)),
   'spaces.create': call(z.object({ name: z.string().trim().min(1).max(200) }), Space),
+  /**
+   * Prepares a space for search (keyword index loaded, passages embedded for the active embedding model), or
+   * joins the preparation already running: every watcher gets the same progress and result. Searches, answers
+   * and ingest in the space wait for it. Cancelling stops this watcher only; the work goes on.
+   */
+  'spaces.prepare': stream(SpaceRef, SpacePrepareProgress, SpacePrepareResult),
   'documents.list': call(SpaceRef, z.array(DocumentInfo)),
   'documents.ingest': stream(
     z.object({
@@ -122,15 +148,27 @@ export const methods = {
     IngestResult,
   ),
   'documents.delete': call(z.object({ documentId: Id }), z.object({})),
-  /** The original file as dropped (for showing a PDF page); base64, up to the ingest size limit. */
+  /**
+   * The original file as dropped (for showing a PDF page); base64, up to the ingest size limit. Like
+   * `documents.text`, an id of a replaced reading answers with the document that replaced it (`document.id`).
+   */
   'documents.original': call(
     z.object({ documentId: Id }),
     z.object({ document: DocumentInfo, base64: z.string() }),
   ),
+  /**
+   * A document's normalized text (citation offsets point into it). For the id of a reading that was replaced (a
+   * re-read, a changed file added again) it answers with the document that replaced it: `document.id` differs.
+   */
   'documents.text': call(
     z.object({ documentId: Id }),
     z.object({ document: DocumentInfo, text: z.string() }),
   ),
+  /**
+   * A stored citation opened again. After its document was re-read or a changed file added again, the citation
+   * moved into the reading that replaced it (offsets, chunk, page); NOT_FOUND when the document was deleted.
+   */
+  'citations.locate': call(z.object({ citation: Citation }), LocatedCitation),
   'search.query': call(
     z.object({
       spaceId: Id,

@@ -5,13 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HearthError, type IngestProgress, type IngestResult, type DocumentSource, type RetrievalHit, type SearchFilter } from '../../schemas/index.js';
+import type { SpacePrepareProgress, SpacePrepareResult } from '../../schemas/index.js';
 import type { ParseInput } from './ingest/parsers/index.js';
 import { askQuestion, Conversations } from './chat/index.js';
 import { ModelRuntime, defaultLibraryFolder, findModel, importModel, smokeCheck, type Embedder } from './models/index.js';
-import { Documents, ParsePool, deleteDocument, ingestDocument, notInLibrary, recoverInFlight, reingestDocument, searchableText } from './ingest/index.js';
-import { KeywordIndex, VectorStore, retrievePassages, syncSpaceVectors } from './retrieval/index.js';
+import { Documents, ParsePool, Replacements, deleteDocument, ingestDocument, notInLibrary, recoverInFlight, reingestDocument, searchableText } from './ingest/index.js';
+import { KeywordIndex, VectorStore, locateCitation, retrievePassages, syncSpaceVectors } from './retrieval/index.js';
 import { Dispatcher, type Handlers } from './rpc/index.js';
-import { Spaces } from './spaces/index.js';
+import { SpacePreparations, Spaces, type SpacePreparation, type SpacePreparationState } from './spaces/index.js';
 import { hearthVersion } from './package-root.js';
 import { BlobStore, Settings, openDatabase, type Db } from './storage/index.js';
 
@@ -30,14 +31,17 @@ export class Hearth {
   readonly dispatcher: Dispatcher;
   readonly spaces: Spaces;
   readonly documents: Documents;
+  /** Which document replaced which (re-reads, changed files added again), so old citations still open. */
+  readonly replacements: Replacements;
   readonly conversations: Conversations;
   readonly models: ModelRuntime;
   private readonly keywordIndex: KeywordIndex;
   /** Ingest worker threads, started with the first file. */
   private parsePool: ParsePool | undefined;
   private readonly blobs: BlobStore;
-  /** Per space: its indexes opened and synced for this embedder (keyed by the embedder's id). */
-  private readonly opened = new Map<string, { embedderId: string; ready: Promise<void> }>();
+  /** Per space: its indexes opened and synced for the active embedder, in flight, done or failed (see openSpace). */
+  private readonly preparations = new SpacePreparations();
+  private disposed = false;
   private vectors: Promise<VectorStore> | undefined;
   private readonly maxFileBytes: number;
 
@@ -52,6 +56,7 @@ export class Hearth {
     this.models = new ModelRuntime(modelLibrary, new Settings(db));
     this.spaces = new Spaces(db);
     this.documents = new Documents(db);
+    this.replacements = new Replacements(db, this.documents);
     this.conversations = new Conversations(db);
     this.keywordIndex = new KeywordIndex(path.join(dataDir, 'keyword'));
     this.blobs = new BlobStore(path.join(dataDir, 'blobs'));
@@ -104,6 +109,7 @@ export class Hearth {
       db: this.db,
       spaces: this.spaces,
       documents: this.documents,
+      replacements: this.replacements,
       blobs: this.blobs,
       keywordIndex: this.keywordIndex,
       maxFileBytes: this.maxFileBytes,
@@ -151,6 +157,8 @@ export class Hearth {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.preparations.dispose(); // before the models and the vector store it uses are closed
     await this.parsePool?.dispose();
     await this.models.dispose();
     await this.keywordIndex.flush();
@@ -173,43 +181,87 @@ export class Hearth {
   }
 
   /**
-   * Opens a space's indexes on first use (and again when the active embedder changes): the keyword index is
-   * loaded, or rebuilt from SQLite when older than the space's generation; the vector table is synced with
-   * SQLite for the active embedder (missing chunks embedded, extra ones dropped, all re-embedded for a new
-   * embedder).
+   * Prepares a space for search (see {@link openSpace}) and follows the preparation: the one in flight is
+   * joined, never started twice, and every watcher gets its progress. Aborting `signal` stops this watcher
+   * only; the work goes on for the others and for the requests waiting on it. A space already prepared for
+   * the active embedder answers `current` at once.
+   */
+  prepareSpace(spaceId: string, signal?: AbortSignal): AsyncGenerator<SpacePrepareProgress, SpacePrepareResult> {
+    const hearth = this;
+    return (async function* () {
+      for (;;) {
+        const { preparation } = await hearth.startPreparing(spaceId);
+        if (preparation.succeeded) return { status: 'current' as const, embedded: 0, removed: 0 };
+        try {
+          return yield* preparation.watch(signal);
+        } catch (error) {
+          if (signal?.aborted || !(await hearth.replacedByNewEmbedder(preparation))) throw error;
+        }
+      }
+    })();
+  }
+
+  /** Where a space's preparation is: idle, embedding (how far), or failed (why). */
+  preparationState(spaceId: string): SpacePreparationState {
+    return this.preparations.state(spaceId);
+  }
+
+  /**
+   * Opens a space's indexes on first use (and again when the active embedder changes), waiting for the
+   * preparation every request in the space shares: the keyword index is loaded, or rebuilt from SQLite when
+   * older than the space's generation; the vector table is synced with SQLite for the active embedder
+   * (missing chunks embedded, extra ones dropped, all re-embedded for a new embedder).
    */
   private async openSpace(spaceId: string): Promise<{ embedder: Embedder; vectorStore: VectorStore }> {
+    for (;;) {
+      const { embedder, vectorStore, preparation } = await this.startPreparing(spaceId);
+      try {
+        await preparation.finished;
+        return { embedder, vectorStore };
+      } catch (error) {
+        if (!(await this.replacedByNewEmbedder(preparation))) throw error;
+      }
+    }
+  }
+
+  /** The space's preparation for the active embedder: joined when in flight or done, started otherwise. */
+  private async startPreparing(spaceId: string): Promise<{ embedder: Embedder; vectorStore: VectorStore; preparation: SpacePreparation }> {
     this.spaces.get(spaceId);
     const embedder = await this.models.embedder();
     if (embedder.dimensions === 0) await embedder.embed(['dimensions']); // a remote embedder tells its size on first use
     const vectorStore = await (this.vectors ??= VectorStore.open(path.join(this.dataDir, 'vectors')));
-    let opened = this.opened.get(spaceId);
-    if (!opened || opened.embedderId !== embedder.id) {
-      const chunks = () =>
-        [...this.documents.chunksOfSpace(spaceId)].map((chunk) => ({
-          id: chunk.id,
-          text: searchableText(chunk),
-          documentId: chunk.documentId,
-          type: chunk.format,
-          project: chunk.project,
-          createdAt: chunk.createdAt,
-        }));
-      const generation = this.spaces.generation(spaceId);
-      const ready = (async () => {
-        if (!this.keywordIndex.isOpen(spaceId)) await this.keywordIndex.open(spaceId, generation, chunks);
-        for await (const progress of syncSpaceVectors({ store: vectorStore, embedder }, { spaceId, generation, chunks })) {
-          void progress; // embedding a whole space happens once (first use, new embedder); progress is for a future UI
-        }
-      })();
-      opened = { embedderId: embedder.id, ready };
-      const current = opened;
-      ready.catch(() => {
-        if (this.opened.get(spaceId) === current) this.opened.delete(spaceId);
-      });
-      this.opened.set(spaceId, opened);
-    }
-    await opened.ready;
-    return { embedder, vectorStore };
+    const preparation = this.preparations.prepare(spaceId, embedder.id, (signal) => this.prepareIndexes(spaceId, embedder, vectorStore, signal));
+    return { embedder, vectorStore, preparation };
+  }
+
+  /** A preparation's work: the keyword index opened, then the vector table synced, with the sync's progress. */
+  private async *prepareIndexes(
+    spaceId: string,
+    embedder: Embedder,
+    vectorStore: VectorStore,
+    signal: AbortSignal,
+  ): AsyncGenerator<SpacePrepareProgress, SpacePrepareResult> {
+    const chunks = () =>
+      [...this.documents.chunksOfSpace(spaceId)].map((chunk) => ({
+        id: chunk.id,
+        text: searchableText(chunk),
+        documentId: chunk.documentId,
+        type: chunk.format,
+        project: chunk.project,
+        createdAt: chunk.createdAt,
+      }));
+    const generation = this.spaces.generation(spaceId);
+    if (!this.keywordIndex.isOpen(spaceId)) await this.keywordIndex.open(spaceId, generation, chunks);
+    return yield* syncSpaceVectors({ store: vectorStore, embedder }, { spaceId, generation, chunks }, signal);
+  }
+
+  /**
+   * Whether a preparation failed because the embedding model changed under it (a new one cancels it, and
+   * loading the new model closes the old one mid-batch): then the caller follows the new preparation.
+   */
+  private async replacedByNewEmbedder(preparation: SpacePreparation): Promise<boolean> {
+    if (this.disposed) return false;
+    return (await this.models.embedder()).id !== preparation.embedderId;
   }
 
   private handlers(): Handlers {
@@ -221,6 +273,7 @@ export class Hearth {
       }),
       'spaces.list': async () => this.spaces.list(),
       'spaces.create': async ({ name }) => this.spaces.create(name),
+      'spaces.prepare': ({ spaceId }, { signal }) => this.prepareSpace(spaceId, signal),
       'documents.list': async ({ spaceId }) => {
         this.spaces.get(spaceId);
         return this.documents.list(spaceId);
@@ -231,12 +284,17 @@ export class Hearth {
         await this.deleteDocument(documentId);
         return {};
       },
+      // A citation keeps the id of the reading it was made from: these answer with the document that replaced it.
       'documents.original': async ({ documentId }) => {
-        const document = this.documents.get(documentId);
+        const document = this.replacements.current(documentId);
         const bytes = await readFile(this.blobs.pathOf(document.sha256));
         return { document, base64: bytes.toString('base64') };
       },
-      'documents.text': async ({ documentId }) => ({ document: this.documents.get(documentId), text: this.documents.text(documentId) }),
+      'documents.text': async ({ documentId }) => {
+        const document = this.replacements.current(documentId);
+        return { document, text: this.documents.text(document.id) };
+      },
+      'citations.locate': async ({ citation }) => locateCitation({ documents: this.documents, replacements: this.replacements }, citation),
       'search.query': ({ spaceId, query, limit, filter }, { signal }) => this.search(spaceId, query, limit, signal, filter),
       'conversations.list': async ({ spaceId }) => {
         this.spaces.get(spaceId);

@@ -177,6 +177,17 @@ export class Documents {
     this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
   }
 
+  /** A document's chunks in reading order. */
+  chunksOf(documentId: string): StoredChunk[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, document_id, heading_path, start_offset, end_offset, text, page_start, page_end, sheet, cells, slide
+         FROM chunks WHERE document_id = ? ORDER BY ordinal`,
+      )
+      .all(documentId) as ChunkRow[];
+    return rows.map(toStoredChunk);
+  }
+
   chunkIdsOf(documentId: string): number[] {
     return (this.db.prepare('SELECT id FROM chunks WHERE document_id = ?').all(documentId) as { id: number }[]).map((row) => row.id);
   }

@@ -15,12 +15,15 @@ import type { Spaces } from '../spaces/index.js';
 import { BlobStore, type Db } from '../storage/index.js';
 import { chunkBudget, chunkMarkdown, locateChunk } from './chunk.js';
 import { searchableText, type Documents, type StoredChunk } from './documents.js';
+import type { Replacements } from './replacements.js';
 import { formatOfFile, type ParsedDocument, type ParseInput } from './parsers/index.js';
 
 export interface IngestDeps {
   db: Db;
   spaces: Spaces;
   documents: Documents;
+  /** Which document replaced which, so citations of a replaced reading still open. */
+  replacements: Replacements;
   blobs: BlobStore;
   keywordIndex: KeywordIndex;
   maxFileBytes: number;
@@ -178,12 +181,16 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
     await deps.vectorStore.add(spaceId, stored.map((chunk, i) => ({ chunkId: chunk.id, vector: vectors[i]!, text: searchableText(chunk), ...facts })));
     // In the transaction that makes the new one ready: the older versions of this file (and, for a re-read,
     // the document read again) are replaced. Old ones leave `ready` first, as only one ready document may
-    // hold given bytes in a space.
+    // hold given bytes in a space. Each replaced one is recorded as replaced by the new one, so answers that
+    // cite it open the new reading.
     finished = deps.db.transaction(() => {
       const replaced = versionsReplacedBy(deps.documents, { spaceId, sourcePath, replaces: request.replaces, name });
       const twin = deps.documents.findBySha(spaceId, sha256);
       if (twin && !replaced.some((old) => old.id === twin.id)) return { twin }; // the same bytes became ready meanwhile
-      for (const old of replaced) deps.documents.setStatus(old.id, 'deleting');
+      for (const old of replaced) {
+        deps.documents.setStatus(old.id, 'deleting');
+        deps.replacements.record(old.id, documentId);
+      }
       deps.documents.setStatus(documentId, 'ready');
       return { generation: deps.spaces.bumpGeneration(spaceId), replaced };
     })();
@@ -242,12 +249,13 @@ export async function deleteDocument(deps: Pick<IngestDeps, 'db' | 'spaces' | 'd
 
 /**
  * Finishes what a crash or kill left in flight: an `indexing` document has all its chunks in SQLite, so it
- * becomes `ready`, replacing the older versions of its file as ingest would have; if another ready document
- * already holds its bytes (a re-read of a document without a recorded source, or a race), it is rolled back
- * instead. A `deleting` one is removed. Either way the space's generation moves on, so its indexes (derived
- * from SQLite) are rebuilt on next use and every store agrees again.
+ * becomes `ready`, replacing the older versions of its file as ingest would have (recording that it replaced
+ * them, so their citations open it); if another ready document already holds its bytes (a re-read of a document
+ * without a recorded source, or a race), it is rolled back instead. A `deleting` one is removed. Either way the
+ * space's generation moves on, so its indexes (derived from SQLite) are rebuilt on next use and every store
+ * agrees again.
  */
-export function recoverInFlight(deps: Pick<IngestDeps, 'db' | 'spaces' | 'documents'>): { finished: number; removed: number } {
+export function recoverInFlight(deps: Pick<IngestDeps, 'db' | 'spaces' | 'documents' | 'replacements'>): { finished: number; removed: number } {
   let finished = 0;
   let removed = 0;
   deps.db.transaction(() => {
@@ -262,7 +270,10 @@ export function recoverInFlight(deps: Pick<IngestDeps, 'db' | 'spaces' | 'docume
           removed++;
           continue;
         }
-        for (const old of older) deps.documents.remove(old.id);
+        for (const old of older) {
+          deps.replacements.record(old.id, document.id);
+          deps.documents.remove(old.id);
+        }
         removed += older.length;
         deps.documents.setStatus(document.id, 'ready');
         finished++;

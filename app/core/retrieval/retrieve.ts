@@ -10,6 +10,7 @@ import type { CallOptions } from '../models/index.js';
 import { searchableSpaces } from './filters.js';
 import { hybridSearch, type HybridSearchDeps, type HybridSearchRequest, type HybridTimings, type ModeRanks, type RetrievedChunk } from './hybrid.js';
 import type { KeywordIndex } from './keyword-index.js';
+import { citedLocation } from './relocate-citation.js';
 
 const snippetLength = 240;
 
@@ -83,11 +84,7 @@ function citePassages<T extends { chunkId: number; score: number }>(db: Db, spac
           start: chunk.start,
           end: chunk.end,
           snippet: chunk.text.length > snippetLength ? `${chunk.text.slice(0, snippetLength)}…` : chunk.text,
-          ...(chunk.location.pageStart !== undefined ? { page: chunk.location.pageStart } : {}),
-          ...(chunk.location.pageEnd !== undefined && chunk.location.pageEnd !== chunk.location.pageStart ? { pageEnd: chunk.location.pageEnd } : {}),
-          ...(chunk.location.sheet !== undefined ? { sheet: chunk.location.sheet } : {}),
-          ...(chunk.location.cells !== undefined ? { cells: chunk.location.cells } : {}),
-          ...(chunk.location.slide !== undefined ? { slide: chunk.location.slide } : {}),
+          ...citedLocation(chunk.location),
         },
         text: chunk.text,
         score: source.score,

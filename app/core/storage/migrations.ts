@@ -137,4 +137,22 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX documents_ready_sha ON documents(space_id, sha256) WHERE status = 'ready';
     `,
   },
+  {
+    version: 5,
+    name: 'document replacements (citations of a replaced reading open the one that replaced it)',
+    sql: `
+      -- A re-read, or a changed file added again, replaces a document under a new id; answers stored earlier
+      -- still cite the old id. One row per replaced document names the document that stands for it now. It is
+      -- written in the transaction that makes the new one ready; rows naming a document that is itself replaced
+      -- are moved on to its replacement then, so deleting an intermediate reading loses nothing, while deleting
+      -- the current one outright takes its rows with it (its citations then say the document was deleted).
+      -- document_id has no foreign key: the replaced row is gone soon after.
+      CREATE TABLE document_replacements (
+        document_id TEXT PRIMARY KEY,
+        replaced_by TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        replaced_at TEXT NOT NULL
+      );
+      CREATE INDEX document_replacements_by ON document_replacements(replaced_by);
+    `,
+  },
 ];

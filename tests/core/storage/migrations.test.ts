@@ -1,6 +1,7 @@
 /**
  * Migration 4 rebuilds the documents table so that dedupe holds for ready documents only: a data folder
  * written before it keeps every document and passage, and one ready document per contents is still enforced.
+ * Migration 5 adds the record of which document replaced which, whose rows go with the replacing document.
  */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +48,30 @@ describe('migration 4: one ready document per contents', () => {
     expect(() => db.prepare(`UPDATE documents SET status = 'gone' WHERE id = 'doc-2'`).run()).toThrow(/CHECK/);
     db.prepare(`DELETE FROM documents WHERE id = 'doc-1'`).run();
     expect(db.prepare('SELECT COUNT(*) AS n FROM chunks').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+describe('migration 5: document replacements', () => {
+  it('adds the table to an older data folder, its rows going with the document they point at', () => {
+    const dataDir = path.join(temp.dir, 'data');
+    const old = openDatabase(dataDir, migrations.filter((migration) => migration.version <= 4));
+    old.prepare(`INSERT INTO spaces (id, name, created_at) VALUES ('space-1', 'Work', '2026-01-01T00:00:00.000Z')`).run();
+    insertDocument(old, 'doc-1', 'ready');
+    old.close();
+
+    const db = openDatabase(dataDir);
+    expect(db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get()).toEqual({ version: 5 });
+    expect(db.prepare('SELECT id FROM documents').all()).toEqual([{ id: 'doc-1' }]);
+    const replace = db.prepare(`INSERT INTO document_replacements (document_id, replaced_by, replaced_at) VALUES (?, ?, '2026-01-03T00:00:00.000Z')`);
+    replace.run('doc-0', 'doc-1');
+    // A replacement names a document that exists…
+    expect(() => replace.run('doc-9', 'no-such-document')).toThrow(/FOREIGN KEY/);
+    // …and one replaced document has one replacement.
+    expect(() => replace.run('doc-0', 'doc-1')).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.prepare(`DELETE FROM documents WHERE id = 'doc-1'`).run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM document_replacements').get()).toEqual({ n: 0 });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
 });

@@ -2,13 +2,14 @@
  * The client adapter: the one place where the UI talks to the core. Components call these actions; the
  * actions call the client and write what comes back (results and stream events) into the stores.
  */
-import { HearthError, type AnswerEvent, type Citation, type DocumentInfo, type ErrorPayload, type Space } from '../../../../schemas/index.js';
+import { HearthError, type AnswerEvent, type Citation, type DocumentInfo, type ErrorPayload, type LocatedCitation, type Space } from '../../../../schemas/index.js';
 import type { Connection } from '../connection.js';
 import { useAppStore } from './app-store.js';
 import { useChatStore } from './chat-store.js';
-import { useCitationStore, type CitationView, type DocumentOriginal, type DocumentText } from './citation-store.js';
+import { useCitationStore, type CitationPlacement, type CitationView, type DocumentOriginal, type DocumentText } from './citation-store.js';
 import { noFilter } from './library-filter.js';
 import { askScopeOf, useLibraryStore, type Deletion, type DocumentFilter, type Reingest, type Upload } from './library-store.js';
+import { prepareSpace } from './preparation-actions.js';
 import { useSpacesStore } from './spaces-store.js';
 
 const DEFAULT_SPACE_NAME = 'My space';
@@ -67,6 +68,7 @@ export async function selectSpace(spaceId: string): Promise<void> {
   stopAnswering();
   localStorage.setItem(REMEMBERED_SPACE_KEY, spaceId);
   useSpacesStore.setState({ currentSpaceId: spaceId });
+  void prepareSpace(spaceId, 'opening'); // in the background: the first question would wait for it anyway
   useLibraryStore.setState({ documents: [], documentsSpaceId: spaceId, loadingDocuments: true });
   useChatStore.setState({ conversationId: null, messages: [], pending: null, loadingHistory: true });
   useCitationStore.setState({ open: null });
@@ -283,7 +285,8 @@ function setDeletion(documentId: string, deletion: Deletion | undefined): void {
 
 /** Drops a document's fetched text and original, which no longer describe what the core holds. */
 function forgetFetched(documentId: string): void {
-  if (useCitationStore.getState().open?.citation.documentId === documentId) closeCitation();
+  const open = useCitationStore.getState().open;
+  if (open?.citation.documentId === documentId || shownDocumentId(open?.placement) === documentId) closeCitation();
   useCitationStore.setState((state) => {
     const texts = { ...state.texts };
     const originals = { ...state.originals };
@@ -386,11 +389,22 @@ function stopAnswering(): void {
   activeAsk = undefined;
 }
 
-/** Opens a citation in the side panel, fetching its document's text the first time. */
+/**
+ * Opens a citation in the side panel. The core first says where its passage is now (the document may have been
+ * read again since the answer, under a new id); that document's text is fetched the first time.
+ */
 export async function openCitation(citation: Citation, index: number): Promise<void> {
-  useCitationStore.setState({ open: { citation, index } });
-  const { documentId } = citation;
-  if (useCitationStore.getState().view === 'page' && citation.page !== undefined) void loadOriginal(documentId);
+  useCitationStore.setState({ open: { citation, index, placement: { status: 'locating' } } });
+  let located: LocatedCitation;
+  try {
+    located = await client().call('citations.locate', { citation });
+  } catch (error) {
+    setPlacement(citation, { status: 'failed', error: describe(error) });
+    return;
+  }
+  if (!setPlacement(citation, { status: 'ready', located })) return; // another citation was opened meanwhile
+  const { documentId } = located.citation;
+  if (useCitationStore.getState().view === 'page' && located.citation.page !== undefined) void loadOriginal(documentId);
   const known = useCitationStore.getState().texts[documentId];
   if (known && known.status !== 'failed') return;
   setDocumentText(documentId, { status: 'loading' });
@@ -402,6 +416,19 @@ export async function openCitation(citation: Citation, index: number): Promise<v
   }
 }
 
+/** Says where the open citation's passage is; false when the panel has moved on to another citation. */
+function setPlacement(citation: Citation, placement: CitationPlacement): boolean {
+  const open = useCitationStore.getState().open;
+  if (open?.citation !== citation) return false;
+  useCitationStore.setState({ open: { ...open, placement } });
+  return true;
+}
+
+/** The document the panel shows the open citation in, once the core has said which. */
+function shownDocumentId(placement: CitationPlacement | undefined): string | undefined {
+  return placement?.status === 'ready' ? placement.located.document.id : undefined;
+}
+
 function setDocumentText(documentId: string, text: DocumentText): void {
   useCitationStore.setState((state) => ({ texts: { ...state.texts, [documentId]: text } }));
 }
@@ -409,8 +436,8 @@ function setDocumentText(documentId: string, text: DocumentText): void {
 /** Switches the panel between the marked text and the drawn page; the page needs the original file, fetched once. */
 export function showCitationView(view: CitationView): void {
   useCitationStore.setState({ view });
-  const open = useCitationStore.getState().open;
-  if (view === 'page' && open) void loadOriginal(open.citation.documentId);
+  const documentId = shownDocumentId(useCitationStore.getState().open?.placement);
+  if (view === 'page' && documentId !== undefined) void loadOriginal(documentId);
 }
 
 async function loadOriginal(documentId: string): Promise<void> {

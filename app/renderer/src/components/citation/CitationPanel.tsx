@@ -1,10 +1,11 @@
 /**
  * The side panel that shows a cited passage: where it is in its file, and either the document's text with
- * the passage marked or, for a PDF, the cited page as drawn with the passage's words highlighted.
+ * the passage marked or, for a PDF, the cited page as drawn with the passage's words highlighted. A citation
+ * whose document was read again since the answer is shown in the new reading, where the core found it.
  */
-import type { Citation } from '../../../../../schemas/index.js';
+import type { Citation, LocatedCitation } from '../../../../../schemas/index.js';
 import { closeCitation, showCitationView } from '../../state/actions.js';
-import { useCitationStore, type CitationView } from '../../state/citation-store.js';
+import { useCitationStore, type CitationPlacement, type CitationView } from '../../state/citation-store.js';
 import { describeLocation } from './citation-location.js';
 import { CitedText } from './CitedText.js';
 import { PdfPages } from './PdfPages.js';
@@ -13,7 +14,9 @@ export function CitationPanel() {
   const open = useCitationStore((state) => state.open);
   const chosenView = useCitationStore((state) => state.view);
   if (!open) return null;
-  const { citation, index } = open;
+  const { index, placement } = open;
+  // Until the core has said where the passage is now, the head names it as the answer cited it.
+  const citation = placement.status === 'ready' ? placement.located.citation : open.citation;
   const hasPages = citation.page !== undefined;
   const view: CitationView = hasPages ? chosenView : 'text';
   const location = describeLocation(citation);
@@ -42,8 +45,38 @@ export function CitationPanel() {
           Close
         </button>
       </header>
-      {view === 'page' ? <PdfPages citation={citation} /> : <TextView citation={citation} />}
+      <PanelBody placement={placement} citation={citation} view={view} />
     </aside>
+  );
+}
+
+function PanelBody({ placement, citation, view }: { placement: CitationPlacement; citation: Citation; view: CitationView }) {
+  if (placement.status === 'locating') return <p className="muted">Loading the document…</p>;
+  if (placement.status === 'failed') {
+    return (
+      <p className="message__error" role="alert" data-testid="citation-error">
+        <code>{placement.error.code}</code> {placement.error.message}
+      </p>
+    );
+  }
+  return (
+    <>
+      <RereadNote passage={placement.located.passage} />
+      {view === 'page' ? <PdfPages citation={citation} /> : <TextView citation={citation} />}
+    </>
+  );
+}
+
+/** Says when the document was read again since the answer, and whether the passage is still in it. */
+function RereadNote({ passage }: { passage: LocatedCitation['passage'] }) {
+  if (passage === 'current') return null;
+  const missing = passage === 'missing';
+  return (
+    <p className={missing ? 'citation-panel__note citation-panel__note--missing' : 'citation-panel__note'} role="note" data-testid="citation-reread-note" data-passage={passage}>
+      {missing
+        ? 'This document was read again since this answer; the cited passage is no longer in it word for word.'
+        : 'This document was read again since this answer; the passage is shown in the new reading.'}
+    </p>
   );
 }
 
