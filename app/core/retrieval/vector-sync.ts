@@ -62,6 +62,8 @@ export async function* syncSpaceVectors(
   }
 
   const batchSize = request.batchSize ?? 64;
+  // Said before the first batch: with a model on a CPU that batch alone can take seconds, and a watcher wants the total.
+  if (toEmbed.length > 0) yield { stage: 'embedding', done: 0, total: toEmbed.length };
   for (let start = 0; start < toEmbed.length; start += batchSize) {
     if (signal?.aborted) throw new HearthError('CANCELLED', `Embedding of space ${spaceId} was cancelled after ${start} of ${toEmbed.length} chunks.`);
     const batch = toEmbed.slice(start, start + batchSize);

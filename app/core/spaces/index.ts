@@ -1,2 +1,3 @@
-/** Spaces: create, list and resolve the spaces that hold documents and conversations. */
+/** Spaces: create, list and resolve the spaces that hold documents and conversations, and prepare them for search. */
 export { Spaces } from './spaces.js';
+export { SpacePreparation, SpacePreparations, type PreparationWork, type SpacePreparationState } from './preparation.js';

@@ -1,10 +1,11 @@
 /**
- * The workstation's window: the header over one of two pages — the library, the chat and (when a source is
+ * The workstation's window: the header and its notices over one of two pages — the library, the chat and (when a source is
  * open) the citation panel; or the Models page. Both pages stay mounted so switching keeps what is typed and scrolled.
  */
 import { ChatColumn } from './components/chat/ChatColumn.js';
 import { CitationPanel } from './components/citation/CitationPanel.js';
 import { Header } from './components/header/Header.js';
+import { PreparationBanner } from './components/header/PreparationBanner.js';
 import { ProblemBanner } from './components/header/ProblemBanner.js';
 import { LibraryColumn } from './components/library/LibraryColumn.js';
 import { ModelsPage } from './components/models/ModelsPage.js';
@@ -17,7 +18,11 @@ export function App() {
   return (
     <div className="app">
       <Header />
-      <ProblemBanner />
+      {/* One row of the grid for whatever notices there are (none, one or both), so the page below keeps its own. */}
+      <div className="notices">
+        <ProblemBanner />
+        <PreparationBanner />
+      </div>
       <main className={citationOpen ? 'workspace workspace--with-source' : 'workspace'} hidden={view !== 'documents'}>
         <LibraryColumn />
         <ChatColumn />

@@ -167,7 +167,7 @@ describe('syncing a space’s vectors with SQLite', () => {
   };
 
   it('embeds what is missing, removes what is gone, and re-embeds all for a new embedder', async () => {
-    expect(await sync(embedder, 1)).toEqual({ result: { status: 'synced', embedded: 5, removed: 0 }, progress: [2, 4, 5] });
+    expect(await sync(embedder, 1)).toEqual({ result: { status: 'synced', embedded: 5, removed: 0 }, progress: [0, 2, 4, 5] });
     expect((await sync(embedder, 1)).result.status).toBe('current');
 
     const changed = [...chunks.slice(1), { id: 9, text: 'New policy on expenses', documentId: 'new', type: 'md', createdAt: '2025-06-01T00:00:00Z' }];
@@ -182,7 +182,8 @@ describe('syncing a space’s vectors with SQLite', () => {
   it('stops between batches when cancelled', async () => {
     const controller = new AbortController();
     const run = syncSpaceVectors({ store, embedder }, { spaceId: 's', generation: 1, chunks: () => chunks, batchSize: 2 }, controller.signal);
-    await run.next();
+    expect((await run.next()).value).toEqual({ stage: 'embedding', done: 0, total: 5 });
+    expect((await run.next()).value).toEqual({ stage: 'embedding', done: 2, total: 5 });
     controller.abort();
     await expect(run.next()).rejects.toMatchObject({ code: 'CANCELLED' });
     expect((await store.chunkIds('s')).length).toBe(2);

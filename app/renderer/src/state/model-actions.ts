@@ -3,10 +3,11 @@
  * active and importing new ones. Like `actions.ts`, the only code that talks to the core; what comes back
  * is written into the models store (and `app.info` into the app store, as the answer mode may change).
  */
-import type { ErrorPayload, ModelImportResult, ModelKindName } from '../../../../schemas/index.js';
+import type { ErrorPayload, ModelImportResult, ModelKindName, ModelLibraryInfo } from '../../../../schemas/index.js';
 import { connected, describe } from './actions.js';
 import { useAppStore } from './app-store.js';
 import { modelKey, useModelsStore, type ModelCheck, type ModelImport, type ModelKey } from './models-store.js';
+import { prepareCurrentSpaceForNewEmbedder } from './preparation-actions.js';
 import { useViewStore, type View } from './view-store.js';
 
 type ImportOutcome = { status: 'done'; result: ModelImportResult } | { status: 'failed'; error: ErrorPayload };
@@ -30,7 +31,11 @@ export async function loadModels(): Promise<void> {
   useModelsStore.setState({ loading: true, canImportDrops: connected().pathOnDisk !== undefined });
   try {
     const library = await client().call('models.list', {});
-    if (listing === latestListing) useModelsStore.setState({ library, loading: false, loadError: null });
+    if (listing !== latestListing) return;
+    const embedderBefore = activeEmbedder(useModelsStore.getState().library);
+    useModelsStore.setState({ library, loading: false, loadError: null });
+    // An import (the first embedding model becomes the active one, a new version replaces the files) or an edit of models.toml changed it.
+    if (embedderBefore !== undefined && activeEmbedder(library) !== embedderBefore) prepareCurrentSpaceForNewEmbedder();
   } catch (error) {
     if (listing === latestListing) useModelsStore.setState({ loading: false, loadError: describe(error) });
   }
@@ -53,10 +58,13 @@ export async function activateModel(kind: ModelKindName, alias: string): Promise
   const key = modelKey(kind, alias);
   if (useModelsStore.getState().switching) return;
   useModelsStore.setState((state) => ({ switching: key, useErrors: { ...state.useErrors, [key]: undefined } }));
+  const embedderBefore = activeEmbedder(useModelsStore.getState().library);
   try {
     const library = await client().call('models.use', { kind, alias });
     ++latestListing; // this answer is newer than any listing still in flight
     useModelsStore.setState({ library, loadError: null, switching: null });
+    // The core embeds the space's passages again for the new model; every search waits for it, so it starts now, in view.
+    if (activeEmbedder(library) !== embedderBefore) prepareCurrentSpaceForNewEmbedder();
   } catch (error) {
     useModelsStore.setState((state) => ({ switching: null, useErrors: { ...state.useErrors, [key]: describe(error) } }));
     return;
@@ -111,6 +119,13 @@ async function refreshAppInfo(): Promise<void> {
   } catch (error) {
     useAppStore.setState({ problem: `Could not refresh how answers are made: ${describe(error).message}` });
   }
+}
+
+/** The embedding model in use, by alias and files: vectors made from other files must be made again. */
+function activeEmbedder(library: ModelLibraryInfo | null): string | undefined {
+  if (!library) return undefined;
+  const entry = library.entries.find((candidate) => candidate.kind === 'embed' && candidate.active);
+  return entry ? `${entry.alias}@${entry.location}` : library.active.embed;
 }
 
 function setCheck(key: ModelKey, check: ModelCheck): void {

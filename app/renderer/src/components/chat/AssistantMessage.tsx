@@ -8,17 +8,21 @@ interface Props {
   /** The source of marker [n] is at `n - 1`. */
   citations: ReadonlyArray<Citation | undefined>;
   streaming?: boolean;
+  /** The space is still being prepared for search, so the answer has not started. */
+  waitingForSearch?: boolean;
   error?: ErrorPayload | null;
 }
 
-export function AssistantMessage({ text, citations, streaming = false, error = null }: Props) {
+export function AssistantMessage({ text, citations, streaming = false, waitingForSearch = false, error = null }: Props) {
   return (
     <article
       className="message message--assistant"
       data-testid="assistant-message"
       data-streaming={streaming ? 'true' : undefined}
     >
-      {text === '' && streaming && <p className="muted">Searching your documents…</p>}
+      {text === '' && streaming && (
+        <p className="muted">{waitingForSearch ? 'Waiting for search to be ready; the answer starts once it is…' : 'Searching your documents…'}</p>
+      )}
       {text !== '' && (
         <div className="answer-text">
           <AnswerText

@@ -1,6 +1,7 @@
 /** The middle column: the conversation with the documents, and the question box. */
 import { startNewConversation } from '../../state/actions.js';
 import { useChatStore } from '../../state/chat-store.js';
+import { AnswerWaitNotice } from './AnswerWaitNotice.js';
 import { AskScope } from './AskScope.js';
 import { MessageList } from './MessageList.js';
 import { QuestionForm } from './QuestionForm.js';
@@ -25,6 +26,7 @@ export function ChatColumn() {
       </div>
       <MessageList />
       <AskScope />
+      <AnswerWaitNotice />
       <QuestionForm />
     </section>
   );

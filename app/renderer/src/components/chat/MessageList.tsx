@@ -1,12 +1,16 @@
 /** The conversation so far, with the answer still streaming in at the end; screen readers hear it arrive. */
 import { useEffect, useRef } from 'react';
 import { useChatStore } from '../../state/chat-store.js';
+import { isPreparing, usePreparationStore } from '../../state/preparation-store.js';
+import { useSpacesStore } from '../../state/spaces-store.js';
 import { AssistantMessage } from './AssistantMessage.js';
 
 export function MessageList() {
   const messages = useChatStore((state) => state.messages);
   const pending = useChatStore((state) => state.pending);
   const loading = useChatStore((state) => state.loadingHistory);
+  const spaceId = useSpacesStore((state) => state.currentSpaceId);
+  const searchNotReady = usePreparationStore((state) => spaceId !== null && isPreparing(state.bySpace[spaceId]));
   const list = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -31,7 +35,13 @@ export function MessageList() {
       {pending && (
         <>
           {pending.question !== null && <UserMessage text={pending.question} />}
-          <AssistantMessage text={pending.text} citations={pending.citations} streaming={streaming} error={pending.error} />
+          <AssistantMessage
+            text={pending.text}
+            citations={pending.citations}
+            streaming={streaming}
+            waitingForSearch={searchNotReady}
+            error={pending.error}
+          />
         </>
       )}
     </div>

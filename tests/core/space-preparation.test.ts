@@ -1,0 +1,182 @@
+/**
+ * Preparing a space for search after the embedding model changes, on real stores in a temp folder and the tiny
+ * ONNX encoder run by the real transformers worker (dist/, built by `npm run build:node`): its progress arrives
+ * in order up to the total, watchers share one run, a watcher that stops leaves the work going for the others,
+ * and searches in the space wait for it. The embedder's `embed` is gated where a test needs the work held midway.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createHearth, RpcSession, type Hearth } from '../../app/core/index.js';
+import { importModel, type Embedder } from '../../app/core/models/index.js';
+import type { ServerFrame, SpacePrepareProgress } from '../../schemas/index.js';
+import { writeTinyEncoder } from '../fixtures/models/onnx/index.js';
+import { drain } from '../fixtures/hearth-runner.js';
+import { makeTempDir } from '../fixtures/temp-dir.js';
+
+const WORDS = 'the fire in hearth keeps kitchen warm bread oven winter snow night library document search river forest music school coffee milk'.split(' ');
+
+/** A Markdown handbook of `sections` short sections: enough passages for several embedding batches of 64. */
+function handbook(title: string, sections: number): string {
+  const parts = [`# ${title}`];
+  for (let i = 0; i < sections; i++) {
+    const words = Array.from({ length: 120 }, (_, k) => WORDS[(i * 7 + k * 3 + k * k) % WORDS.length]).join(' ');
+    parts.push(`## ${title} part ${i + 1}\n\n${words}.`);
+  }
+  return parts.join('\n\n');
+}
+
+let models: { dir: string; cleanup(): Promise<void> };
+let encoders: { mini: string; other: string };
+let temp: { dir: string; cleanup(): Promise<void> };
+let hearth: Hearth;
+let spaceId: string;
+let passages: number;
+
+beforeAll(async () => {
+  models = await makeTempDir('hearth-prepare-models-');
+  encoders = {
+    mini: await writeTinyEncoder(path.join(models.dir, 'mini-encoder')),
+    other: await writeTinyEncoder(path.join(models.dir, 'other-encoder'), { seed: 7 }),
+  };
+});
+
+afterAll(async () => {
+  await models?.cleanup();
+});
+
+beforeEach(async () => {
+  temp = await makeTempDir('hearth-prepare-');
+  hearth = await createHearth({ dataDir: path.join(temp.dir, 'data'), modelLibrary: path.join(temp.dir, 'library') });
+  spaceId = hearth.spaces.create('Handbooks').id;
+  passages = 0;
+  for (const name of ['kitchen', 'library']) {
+    const file = path.join(temp.dir, `${name}.md`);
+    await writeFile(file, handbook(name, 120));
+    passages += (await drain(hearth.ingest(spaceId, { kind: 'path', path: file }))).result.document.chunkCount;
+  }
+  // With the built-in hash embedder the space was prepared by the ingest itself.
+  expect(await drain(hearth.prepareSpace(spaceId))).toEqual({ events: [], result: { status: 'current', embedded: 0, removed: 0 } });
+});
+
+afterEach(async () => {
+  await hearth?.dispose();
+  await temp?.cleanup();
+});
+
+/** Makes `alias` (imported from `folder`) the active embedding model, as the Models page's Use does. */
+async function switchEmbedder(alias: string, folder: string): Promise<Embedder> {
+  await importModel({ library: hearth.models.libraryFolder, source: folder, alias });
+  await hearth.models.use('embed', alias);
+  return hearth.models.embedder();
+}
+
+/** Holds every `embed` call of `embedder` until `open()`; counts the calls. */
+function gate(embedder: Embedder) {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const embed = embedder.embed.bind(embedder);
+  const calls = vi.spyOn(embedder, 'embed').mockImplementation(async (texts, options) => {
+    await opened;
+    return embed(texts, options);
+  });
+  return { open, calls };
+}
+
+function expectInOrderUpTo(events: SpacePrepareProgress[], total: number): void {
+  expect(events.length).toBeGreaterThan(0);
+  expect(events[0]).toEqual({ stage: 'embedding', done: 0, total });
+  expect(events.at(-1)).toEqual({ stage: 'embedding', done: total, total });
+  for (let i = 1; i < events.length; i++) {
+    expect(events[i]!.total).toBe(total);
+    expect(events[i]!.done).toBeGreaterThan(events[i - 1]!.done);
+  }
+}
+
+describe('preparing a space for a new embedding model', () => {
+  it('embeds every passage again, its progress in order up to the total, then answers current', async () => {
+    expect(passages).toBeGreaterThan(3 * 64);
+    const embedder = await switchEmbedder('mini', encoders.mini);
+
+    const run = hearth.prepareSpace(spaceId);
+    const first = await run.next();
+    expect(first.value).toEqual({ stage: 'embedding', done: 0, total: passages });
+    expect(hearth.preparationState(spaceId)).toEqual({ status: 'embedding', embedderId: embedder.id, done: 0, total: passages });
+    const rest = await drain(run);
+    const events = [first.value as SpacePrepareProgress, ...rest.events];
+    expectInOrderUpTo(events, passages);
+    // The watcher followed closely enough to see every batch of 64.
+    expect(events.map((event) => event.done)).toEqual([0, ...Array.from({ length: Math.ceil(passages / 64) }, (_, i) => Math.min((i + 1) * 64, passages))]);
+    expect(rest.result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
+
+    expect(hearth.preparationState(spaceId)).toEqual({ status: 'idle' });
+    expect(await drain(hearth.prepareSpace(spaceId))).toEqual({ events: [], result: { status: 'current', embedded: 0, removed: 0 } });
+    const counts = await hearth.storeCounts(spaceId);
+    expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
+  });
+
+  it('runs once for two watchers; the one that stops watching leaves the other, and the searches, their answer', async () => {
+    const embedder = await switchEmbedder('mini', encoders.mini);
+    const { open, calls } = gate(embedder);
+    const first = { frames: [] as ServerFrame[] };
+    const second = { frames: [] as ServerFrame[] };
+    const firstWindow = new RpcSession(hearth.dispatcher, (frame) => first.frames.push(frame));
+    const secondWindow = new RpcSession(hearth.dispatcher, (frame) => second.frames.push(frame));
+    const request = { type: 'request', id: 'prepare-1', method: 'spaces.prepare', params: { spaceId } };
+
+    firstWindow.receive(request);
+    await vi.waitFor(() => expect(first.frames).toContainEqual({ type: 'event', id: 'prepare-1', event: { stage: 'embedding', done: 0, total: passages } }));
+    secondWindow.receive(request);
+    await vi.waitFor(() => expect(second.frames).toContainEqual({ type: 'event', id: 'prepare-1', event: { stage: 'embedding', done: 0, total: passages } }));
+    let searched = false;
+    const search = hearth.search(spaceId, 'bread oven kitchen', 3).finally(() => (searched = true));
+
+    // The first window stops watching while the first batch is still being embedded.
+    firstWindow.receive({ type: 'cancel', id: 'prepare-1' });
+    await vi.waitFor(() => expect(first.frames.at(-1)).toMatchObject({ type: 'error', id: 'prepare-1', error: { code: 'CANCELLED' } }));
+    expect(hearth.preparationState(spaceId)).toMatchObject({ status: 'embedding', done: 0, total: passages });
+    expect(searched).toBe(false);
+
+    open();
+    await vi.waitFor(() => expect(second.frames.at(-1)?.type).toBe('result'), { timeout: 30_000 });
+    expect(second.frames.at(-1)).toEqual({ type: 'result', id: 'prepare-1', result: { status: 'reembedded', embedded: passages, removed: 0 } });
+    const events = second.frames.flatMap((frame) => (frame.type === 'event' ? [frame.event as SpacePrepareProgress] : []));
+    expectInOrderUpTo(events, passages);
+    // One run: one embedding call per batch of 64, however many watched (the search embeds its query besides).
+    const batches = calls.mock.calls.filter(([texts]) => !texts.includes('bread oven kitchen'));
+    expect(batches.map(([texts]) => texts.length).reduce((sum, n) => sum + n, 0)).toBe(passages);
+    expect(batches).toHaveLength(Math.ceil(passages / 64));
+    expect(first.frames.filter((frame) => frame.type === 'event')).toHaveLength(1);
+
+    const hits = await search;
+    expect(hits.length).toBeGreaterThan(0);
+    const counts = await hearth.storeCounts(spaceId);
+    expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
+    firstWindow.dispose();
+    secondWindow.dispose();
+  });
+
+  it('follows a watcher over to the new run when the model is switched again midway', async () => {
+    const mini = await switchEmbedder('mini', encoders.mini);
+    const held = gate(mini);
+    const watcher = hearth.prepareSpace(spaceId);
+    expect((await watcher.next()).value).toEqual({ stage: 'embedding', done: 0, total: passages });
+
+    const other = await switchEmbedder('other', encoders.other);
+    const again = drain(hearth.prepareSpace(spaceId));
+    held.open();
+    const followed = await drain(watcher);
+    // The run for the first model was given up; the watcher saw the new run from its start.
+    expect(followed.events[0]).toEqual({ stage: 'embedding', done: 0, total: passages });
+    expect(followed.result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
+    expect(followed.events.at(-1)).toEqual({ stage: 'embedding', done: passages, total: passages });
+    expect((await again).result).toEqual(followed.result);
+    expect(hearth.preparationState(spaceId)).toEqual({ status: 'idle' });
+    expect((await hearth.storeCounts(spaceId)).vectorChunkIds).toHaveLength(passages);
+    expect(other.id).not.toBe(mini.id);
+  });
+
+  it('refuses an unknown space with NOT_FOUND', async () => {
+    await expect(drain(hearth.prepareSpace('no-such-space'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
