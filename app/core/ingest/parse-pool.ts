@@ -1,8 +1,8 @@
 /**
  * Reads documents in a pool of ingest worker threads: files are taken first come, first served by
- * whichever worker is free, so one huge PDF never holds up the rest for more than one worker. A PDF that
- * finds other workers idle and no file waiting is read by all of them at once, a slice of its pages
- * each. A worker that crashes fails only the file it was reading (with a message saying so); it is
+ * whichever worker is free, so one huge PDF never holds up the rest for more than one worker. A large PDF
+ * that finds three or more workers idle (`splitPdfWorkers`) and no file waiting is read by all of them at once, a slice of its
+ * pages each. A worker that crashes fails only the file it was reading (with a message saying so); it is
  * restarted for the next file.
  */
 import os from 'node:os';
@@ -25,6 +25,12 @@ export interface ParsePoolOptions {
   cancelGraceMs?: number;
   /** PDFs at least this large are read by every idle worker at once, a slice of pages each; default 1 MB (smaller ones read faster whole: each slice opens the file and parses its fonts again). */
   splitPdfBytes?: number;
+  /**
+   * The fewest idle workers worth slicing a PDF for; default 3. Each slice opens the file and parses its
+   * fonts again, and the slices' lines travel to the worker that lays them out: on 2 workers that ate the
+   * gain (bench/ingest.ts, docs/benchmarks.md).
+   */
+  splitPdfWorkers?: number;
 }
 
 export interface ParseOptions {
@@ -50,12 +56,16 @@ export class ParsePool {
   private readonly queue: Job[] = [];
   private readonly cancelGraceMs: number;
   private readonly splitPdfBytes: number;
+  private readonly splitPdfWorkers: number;
+  private sliced = 0;
+  private dispatchScheduled = false;
   private disposed = false;
 
   constructor(options: ParsePoolOptions = {}) {
     const size = Math.max(1, Math.floor(options.size ?? defaultParsePoolSize()));
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
     this.splitPdfBytes = options.splitPdfBytes ?? 1024 * 1024;
+    this.splitPdfWorkers = Math.max(2, options.splitPdfWorkers ?? 3);
     this.hosts = Array.from(
       { length: size },
       () =>
@@ -71,6 +81,11 @@ export class ParsePool {
 
   get size(): number {
     return this.hosts.length;
+  }
+
+  /** PDFs read in slices so far (observability and tests). */
+  get slicedReads(): number {
+    return this.sliced;
   }
 
   /** Files waiting for a free worker. */
@@ -95,7 +110,7 @@ export class ParsePool {
         job.leaveQueue = () => signal.removeEventListener('abort', onAbort);
       }
       this.queue.push(job);
-      this.dispatch();
+      this.scheduleDispatch();
     });
   }
 
@@ -109,12 +124,27 @@ export class ParsePool {
     await Promise.all(this.hosts.map((host) => host.dispose()));
   }
 
+  /**
+   * Dispatches once the files added in this same turn are all queued, so a batch (a drop of many files) is
+   * read side by side instead of its first PDF taking every idle worker for its slices.
+   */
+  private scheduleDispatch(): void {
+    if (this.dispatchScheduled) return;
+    this.dispatchScheduled = true;
+    queueMicrotask(() => {
+      this.dispatchScheduled = false;
+      this.dispatch();
+    });
+  }
+
   private dispatch(): void {
     while (!this.disposed && this.idle.length > 0 && this.queue.length > 0) {
       const job = this.queue.shift()!;
       job.leaveQueue?.();
-      // Idle workers with no other file to read share a large PDF; otherwise one worker reads each file.
-      const hosts = this.queue.length === 0 && this.splittable(job.input) ? this.idle.splice(0) : [this.idle.shift()!];
+      // Idle workers with no other file to read share a large PDF; otherwise one worker reads each file: the
+      // one that finished last (idle is a stack), which has pdf.js and the rest loaded — a fresh worker takes
+      // about a second to start.
+      const hosts = this.queue.length === 0 && this.splittable(job.input) ? this.idle.splice(0) : [this.idle.pop()!];
       void this.run(hosts, job).finally(() => {
         if (this.disposed) return;
         this.idle.push(...hosts);
@@ -124,7 +154,7 @@ export class ParsePool {
   }
 
   private splittable(input: ParseInput): boolean {
-    if (this.idle.length < 2 || input.bytes.length < this.splitPdfBytes) return false;
+    if (this.idle.length < this.splitPdfWorkers || input.bytes.length < this.splitPdfBytes) return false;
     try {
       return formatOfFile(input.name) === 'pdf';
     } catch {
@@ -154,6 +184,7 @@ export class ParsePool {
   /** A PDF read by several workers: each scans a slice of its pages, then the first lays them out as one document. */
   private async readInSlices(hosts: WorkerHost[], job: Job): Promise<ParsedDocument> {
     const { input, options } = job;
+    this.sliced++;
     const fractions = hosts.map(() => 0);
     // Scanning takes most of the bar; laying out, the rest (OCR, when pages need it, reports its own share).
     const scanShare = 0.9;

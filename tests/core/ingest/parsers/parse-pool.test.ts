@@ -62,6 +62,7 @@ describe('ParsePool', () => {
     const file = { name: 'contract.pdf', bytes: await buildPdf({ pages, title: 'Supply contract', pageNumbers: true, runningHeader: 'Hearth Corp — confidential' }) };
     const fractions: number[] = [];
     const sliced = await pool.parse(file, { onProgress: (fraction) => fractions.push(fraction) });
+    expect(pool.slicedReads).toBe(1);
     const whole = await parseDocument(file, { ocr: false });
     expect(sliced).toEqual(whole);
     // The layout saw every page: the running header and page numbers are gone, the page without text is named.
@@ -79,19 +80,21 @@ describe('ParsePool', () => {
   });
 
   it('keeps reading whole files side by side while several are waiting, and slices no PDF then', async () => {
-    pool = new ParsePool({ size: 2, ocr: false, splitPdfBytes: 1 });
+    pool = new ParsePool({ size: 3, ocr: false, splitPdfBytes: 1 });
     const pdf = (n: number) => buildPdf({ pages: [[{ paragraph: `Report ${n}, page one.` }], [{ paragraph: `Report ${n}, page two.` }]] });
     const files = await Promise.all([1, 2, 3].map(async (n) => ({ name: `report-${n}.pdf`, bytes: await pdf(n) })));
     const results = await Promise.all(files.map((file) => pool!.parse(file)));
     for (const [i, file] of files.entries()) expect(results[i]).toEqual(await parseDocument(file, { ocr: false }));
+    expect(pool.slicedReads).toBe(0);
   });
 
   it('gives a wrong password the same answer when a PDF is read in slices', async () => {
-    pool = new ParsePool({ size: 2, ocr: false, splitPdfBytes: 1 });
+    pool = new ParsePool({ size: 3, ocr: false, splitPdfBytes: 1 });
     const bytes = buildEncryptedPdf({ userPassword: 'secret', text: 'Hidden text.' });
     await expect(pool.parse({ name: 'locked.pdf', bytes })).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED' });
     await expect(pool.parse({ name: 'locked.pdf', bytes, password: 'wrong' })).rejects.toMatchObject({ code: 'PASSWORD_INCORRECT' });
     expect((await pool.parse({ name: 'locked.pdf', bytes, password: 'secret' })).markdown).toContain('Hidden text.');
+    expect(pool.slicedReads).toBe(3);
   });
 
   it('serves files first come, first served, and a cancelled file never reaches a worker', async () => {
@@ -106,6 +109,7 @@ describe('ParsePool', () => {
     const first = read('first.md');
     const second = read('second.md', controller.signal);
     const third = read('third.md');
+    await Promise.resolve(); // files added in one turn are dispatched together, at its end
     expect(pool.waiting).toBe(2);
     controller.abort();
     await expect(second).rejects.toMatchObject({ code: 'CANCELLED' });
