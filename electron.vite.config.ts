@@ -28,11 +28,12 @@ export default defineConfig({
       outDir: fromRoot('./out/main'),
       externalizeDeps: { include: NATIVE_PACKAGES },
       rolldownOptions: {
-        // The model workers are entries of their own: the core finds them at out/main/workers/<name>.js.
+        // The workers are entries of their own: the core finds them at out/main/workers/<name>.js.
         input: {
           index: fromRoot('./app/main/index.ts'),
           'workers/llm': fromRoot('./app/workers/llm/worker.ts'),
           'workers/transformers': fromRoot('./app/workers/transformers/worker.ts'),
+          'workers/ingest': fromRoot('./app/workers/ingest/worker.ts'),
         },
       },
     },

@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { OcrOptions } from '../types.js';
 import type { PdfDocument, PdfPage } from './pdfjs.js';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the Electron bundle declares its own `require` shim in the same chunk.
+const packageRequire = createRequire(import.meta.url);
 
 export interface OcrText {
   text: string;
@@ -143,7 +144,7 @@ function findLanguageData(language: string, extraDirs: readonly string[]): strin
   const dirs = [...extraDirs];
   if (process.env.HEARTH_TESSDATA) dirs.push(...process.env.HEARTH_TESSDATA.split(path.delimiter));
   try {
-    const packageRoot = path.dirname(require.resolve(`@tesseract.js-data/${language}/package.json`));
+    const packageRoot = path.dirname(packageRequire.resolve(`@tesseract.js-data/${language}/package.json`));
     dirs.push(path.join(packageRoot, '4.0.0_best_int'), path.join(packageRoot, '4.0.0'));
   } catch {
     // no npm data package for this language (there is none for Russian): the system folders may have it

@@ -12,7 +12,8 @@ export type PdfjsLib = typeof Pdfjs;
 export type PdfDocument = Pdfjs.PDFDocumentProxy;
 export type PdfPage = Pdfjs.PDFPageProxy;
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the Electron bundle declares its own `require` shim in the same chunk.
+const packageRequire = createRequire(import.meta.url);
 let loading: Promise<PdfjsLib> | undefined;
 /** Our pdf.js's worker-side handler (what its worker module puts on `globalThis.pdfjsWorker`). */
 let ownHandler: unknown;
@@ -23,7 +24,7 @@ export function loadPdfjs(): Promise<PdfjsLib> {
     // imports `workerSrc`, on first use and keeps it. Loading the worker module ourselves (by file, which also
     // survives bundling) and pinning its handler means another copy of pdf.js in the same thread (pdf-parse
     // in the bench brings 5.4) can never hand ours a worker of a different version, nor ours it.
-    const workerUrl = pathToFileURL(require.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href;
+    const workerUrl = pathToFileURL(packageRequire.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href;
     const globals = globalThis as { pdfjsWorker?: unknown };
     const previous = globals.pdfjsWorker;
     const builtins = engineBuiltins();
@@ -75,7 +76,7 @@ export function preferSynchronousInflate(): void {
 
 /** Folders of pdf.js's data files, with the trailing slash pdf.js expects (it appends file names). */
 export function pdfjsDataFolders(): { standardFontDataUrl: string; cMapUrl: string; wasmUrl: string; iccUrl: string } {
-  const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
+  const root = path.dirname(packageRequire.resolve('pdfjs-dist/package.json'));
   const folder = (name: string) => path.join(root, name) + path.sep;
   return { standardFontDataUrl: folder('standard_fonts'), cMapUrl: folder('cmaps'), wasmUrl: folder('wasm'), iccUrl: folder('iccs') };
 }
