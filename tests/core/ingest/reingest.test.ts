@@ -8,10 +8,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearth, type Hearth } from '../../../app/core/index.js';
-import type { CallMethod, EventOf, ParamsIn, Result, StreamMethod } from '../../../schemas/index.js';
 import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain } from '../../fixtures/hearth-runner.js';
+import { drain, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
@@ -25,20 +24,6 @@ async function addFile(name: string, bytes: Uint8Array | string, options: { proj
   const file = path.join(temp.dir, name);
   await writeFile(file, bytes);
   return drain(hearth.ingest(spaceId, { kind: 'path', path: file }, undefined, options));
-}
-
-/** Through the RPC dispatcher, so params and results are checked against the contract as a client's would be. */
-async function rpcCall<M extends CallMethod>(method: M, params: ParamsIn<M>): Promise<Result<M>> {
-  const outcome = hearth.dispatcher.dispatch(method, params, { signal: new AbortController().signal });
-  if (outcome.kind !== 'call') throw new Error(`${method} is not a call`);
-  return (await outcome.result) as Result<M>;
-}
-
-async function rpcStream<M extends StreamMethod>(method: M, params: ParamsIn<M>) {
-  const outcome = hearth.dispatcher.dispatch(method, params, { signal: new AbortController().signal });
-  if (outcome.kind !== 'stream') throw new Error(`${method} is not a stream`);
-  const { events, result } = await drain(outcome.events);
-  return { events: events as EventOf<M>[], result: result as Result<M> };
 }
 
 async function expectStoresAgree() {
@@ -63,7 +48,7 @@ describe('documents.list', () => {
   it('says which project each document was added under', async () => {
     await addFile('policy.md', travelPolicy, { project: 'Expenses 2026' });
     await addFile('notes.md', '# Notes\n\nThe ferry leaves at nine.\n');
-    const listed = await rpcCall('documents.list', { spaceId });
+    const listed = await rpcCall(hearth, 'documents.list', { spaceId });
     expect(listed.map((document) => [document.name, document.project])).toEqual([
       ['policy.md', 'Expenses 2026'],
       ['notes.md', undefined],
@@ -77,7 +62,7 @@ describe('re-reading a document', () => {
     const before = await expectStoresAgree();
     expect(before.sqliteChunkIds.length).toBe(added.result.document.chunkCount);
 
-    const { events, result } = await rpcStream('documents.reingest', { documentId: added.result.document.id });
+    const { events, result } = await rpcStream(hearth, 'documents.reingest', { documentId: added.result.document.id });
     expect(events.map((event) => event.stage)).toEqual(['reading', 'parsing', 'chunking', 'embedding', 'indexing', 'done']);
     expect(result.status).toBe('indexed');
     const old = added.result.document;
@@ -85,7 +70,7 @@ describe('re-reading a document', () => {
     expect(result.document.id).not.toBe(old.id);
 
     // One document, the new reading; its passages replaced the old ones in SQLite, the vectors and BM25.
-    expect((await rpcCall('documents.list', { spaceId })).map((document) => document.id)).toEqual([result.document.id]);
+    expect((await rpcCall(hearth, 'documents.list', { spaceId })).map((document) => document.id)).toEqual([result.document.id]);
     const after = await expectStoresAgree();
     expect(after.sqliteChunkIds.length).toBe(before.sqliteChunkIds.length);
     expect(after.sqliteChunkIds.filter((id) => before.sqliteChunkIds.includes(id))).toEqual([]);
@@ -93,7 +78,7 @@ describe('re-reading a document', () => {
     expect(hit?.citation).toMatchObject({ documentId: result.document.id, headingPath: ['Travel policy', 'Refunds'] });
     expect(await hearth.search(spaceId, 'refund train tickets', 3, undefined, { documentIds: [old.id] })).toEqual([]);
     // The old id is not listed or searched any more; opened from an earlier answer's citation, it shows the new reading.
-    expect((await rpcCall('documents.text', { documentId: old.id })).document.id).toBe(result.document.id);
+    expect((await rpcCall(hearth, 'documents.text', { documentId: old.id })).document.id).toBe(result.document.id);
 
     // Adding the same bytes again is still answered `unchanged`: the re-read did not weaken dedupe.
     const again = await addFile('policy-copy.md', travelPolicy);
@@ -140,8 +125,8 @@ describe('re-reading a document', () => {
     });
     const added = await addFile('policy.md', travelPolicy);
     await hearth.deleteDocument(added.result.document.id);
-    await expect(rpcStream('documents.reingest', { documentId: added.result.document.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(rpcStream('documents.reingest', { documentId: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(rpcStream(hearth, 'documents.reingest', { documentId: added.result.document.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(rpcStream(hearth, 'documents.reingest', { documentId: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('stops when its signal aborts, leaving the old version as it was', async () => {

@@ -11,10 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearth, type Hearth } from '../../../app/core/index.js';
 import { Documents, Replacements } from '../../../app/core/ingest/index.js';
 import { openDatabase } from '../../../app/core/storage/index.js';
-import type { CallMethod, Citation, EventOf, ParamsIn, Result, StreamMethod } from '../../../schemas/index.js';
+import type { Citation } from '../../../schemas/index.js';
 import { buildPdf, type PdfBlock } from '../../fixtures/documents/pdf.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain } from '../../fixtures/hearth-runner.js';
+import { drain, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
@@ -30,30 +30,16 @@ async function addFile(name: string, bytes: Uint8Array | string) {
   return (await drain(hearth.ingest(spaceId, { kind: 'path', path: file }))).result;
 }
 
-/** Through the RPC dispatcher, so params and results are checked against the contract as a client's would be. */
-async function rpcCall<M extends CallMethod>(method: M, params: ParamsIn<M>): Promise<Result<M>> {
-  const outcome = hearth.dispatcher.dispatch(method, params, { signal: new AbortController().signal });
-  if (outcome.kind !== 'call') throw new Error(`${method} is not a call`);
-  return (await outcome.result) as Result<M>;
-}
-
-async function rpcStream<M extends StreamMethod>(method: M, params: ParamsIn<M>) {
-  const outcome = hearth.dispatcher.dispatch(method, params, { signal: new AbortController().signal });
-  if (outcome.kind !== 'stream') throw new Error(`${method} is not a stream`);
-  const { events, result } = await drain(outcome.events);
-  return { events: events as EventOf<M>[], result: result as Result<M> };
-}
-
 /** Asks through the contract and returns the first citation of the stored answer, as a later session reads it. */
 async function askForCitation(question: string, documentName: string): Promise<Citation> {
-  const { result } = await rpcStream('chat.ask', { spaceId, question });
-  const [stored] = (await rpcCall('conversations.messages', { conversationId: result.conversationId })).filter((message) => message.role === 'assistant');
+  const { result } = await rpcStream(hearth, 'chat.ask', { spaceId, question });
+  const [stored] = (await rpcCall(hearth, 'conversations.messages', { conversationId: result.conversationId })).filter((message) => message.role === 'assistant');
   const citation = stored?.citations.find((candidate) => candidate.documentName === documentName);
   if (!citation) throw new Error(`The answer to "${question}" cites nothing from ${documentName}.`);
   return citation;
 }
 
-const reread = async (documentId: string) => (await rpcStream('documents.reingest', { documentId })).result.document;
+const reread = async (documentId: string) => (await rpcStream(hearth, 'documents.reingest', { documentId })).result.document;
 
 beforeEach(async () => {
   temp = await makeTempDir();
@@ -75,14 +61,14 @@ describe('a citation of a document read again', () => {
     const current = await reread(added.document.id);
     expect(current.id).not.toBe(added.document.id);
 
-    const { document, text } = await rpcCall('documents.text', { documentId: citation.documentId });
+    const { document, text } = await rpcCall(hearth, 'documents.text', { documentId: citation.documentId });
     expect(document.id).toBe(current.id);
     expect(text).toBe(travelPolicy);
-    const original = await rpcCall('documents.original', { documentId: citation.documentId });
+    const original = await rpcCall(hearth, 'documents.original', { documentId: citation.documentId });
     expect(original.document.id).toBe(current.id);
     expect(Buffer.from(original.base64, 'base64').toString('utf8')).toBe(travelPolicy);
 
-    const located = await rpcCall('citations.locate', { citation });
+    const located = await rpcCall(hearth, 'citations.locate', { citation });
     expect(located.passage).toBe('same');
     expect(located.document.id).toBe(current.id);
     expect(located.citation).toMatchObject({ documentId: current.id, documentName: 'policy.md', start: citation.start, end: citation.end, headingPath: ['Travel policy', 'Refunds'] });
@@ -92,13 +78,13 @@ describe('a citation of a document read again', () => {
     // The stored answer is history and keeps the id it was made with; the redirect survives a restart.
     await hearth.dispose();
     hearth = await open();
-    expect((await rpcCall('citations.locate', { citation })).citation.documentId).toBe(current.id);
+    expect((await rpcCall(hearth, 'citations.locate', { citation })).citation.documentId).toBe(current.id);
   });
 
   it('answers `current` for a citation whose document was never replaced', async () => {
     await addFile('policy.md', travelPolicy);
     const citation = await askForCitation('hotel cap Europe', 'policy.md');
-    expect(await rpcCall('citations.locate', { citation })).toMatchObject({ passage: 'current', citation, document: { id: citation.documentId } });
+    expect(await rpcCall(hearth, 'citations.locate', { citation })).toMatchObject({ passage: 'current', citation, document: { id: citation.documentId } });
   });
 
   it('follows a chain of replacements to the newest reading', async () => {
@@ -107,10 +93,10 @@ describe('a citation of a document read again', () => {
     const second = await reread(added.document.id);
     const third = await reread(second.id);
 
-    expect((await rpcCall('documents.text', { documentId: added.document.id })).document.id).toBe(third.id);
-    expect((await rpcCall('documents.text', { documentId: second.id })).document.id).toBe(third.id);
-    expect((await rpcCall('documents.original', { documentId: added.document.id })).document.id).toBe(third.id);
-    expect(await rpcCall('citations.locate', { citation })).toMatchObject({ passage: 'same', document: { id: third.id }, citation: { documentId: third.id } });
+    expect((await rpcCall(hearth, 'documents.text', { documentId: added.document.id })).document.id).toBe(third.id);
+    expect((await rpcCall(hearth, 'documents.text', { documentId: second.id })).document.id).toBe(third.id);
+    expect((await rpcCall(hearth, 'documents.original', { documentId: added.document.id })).document.id).toBe(third.id);
+    expect(await rpcCall(hearth, 'citations.locate', { citation })).toMatchObject({ passage: 'same', document: { id: third.id }, citation: { documentId: third.id } });
     // Both older readings point straight at the newest: deleting the middle one (done by the re-read) lost nothing.
     expect(hearth.replacements.replacedBy(added.document.id)).toBe(third.id);
     expect(hearth.replacements.replacedBy(second.id)).toBe(third.id);
@@ -120,17 +106,17 @@ describe('a citation of a document read again', () => {
     const added = await addFile('policy.md', travelPolicy);
     const citation = await askForCitation('How long do I have to claim a train refund?', 'policy.md');
     const current = await reread(added.document.id);
-    await rpcCall('documents.delete', { documentId: current.id });
+    await rpcCall(hearth, 'documents.delete', { documentId: current.id });
 
     const deleted = { code: 'NOT_FOUND', message: expect.stringContaining('was deleted from the library') };
-    await expect(rpcCall('documents.text', { documentId: added.document.id })).rejects.toMatchObject(deleted);
-    await expect(rpcCall('documents.original', { documentId: added.document.id })).rejects.toMatchObject(deleted);
-    await expect(rpcCall('citations.locate', { citation })).rejects.toMatchObject(deleted);
+    await expect(rpcCall(hearth, 'documents.text', { documentId: added.document.id })).rejects.toMatchObject(deleted);
+    await expect(rpcCall(hearth, 'documents.original', { documentId: added.document.id })).rejects.toMatchObject(deleted);
+    await expect(rpcCall(hearth, 'citations.locate', { citation })).rejects.toMatchObject(deleted);
     expect(hearth.replacements.replacedBy(added.document.id)).toBeUndefined();
 
     // Adding the same file again makes a new document; the old citation does not silently attach to it.
     await addFile('policy.md', travelPolicy);
-    await expect(rpcCall('citations.locate', { citation })).rejects.toMatchObject(deleted);
+    await expect(rpcCall(hearth, 'citations.locate', { citation })).rejects.toMatchObject(deleted);
   });
 });
 
@@ -151,10 +137,10 @@ describe('a citation of a file added again with changes', () => {
     const changed = await addFile('handbook.pdf', await buildPdf({ pages: [notices, ...handbookPages(lighthouse)] }));
     expect(changed.status).toBe('indexed');
 
-    const located = await rpcCall('citations.locate', { citation });
+    const located = await rpcCall(hearth, 'citations.locate', { citation });
     expect(located.passage).toBe('moved');
     expect(located.citation).toMatchObject({ documentId: changed.document.id, page: 3 });
-    const { text } = await rpcCall('documents.text', { documentId: citation.documentId });
+    const { text } = await rpcCall(hearth, 'documents.text', { documentId: citation.documentId });
     expect(text.slice(located.citation.start, located.citation.end)).toContain('winds the clockwork lamp every nine hours');
   });
 
@@ -163,7 +149,7 @@ describe('a citation of a file added again with changes', () => {
     const citation = await askForCitation('How often does the lighthouse keeper wind the clockwork lamp?', 'handbook.pdf');
     const changed = await addFile('handbook.pdf', await buildPdf({ pages: handbookPages(lighthouse.replace('nine hours', 'twelve hours')) }));
 
-    const located = await rpcCall('citations.locate', { citation });
+    const located = await rpcCall(hearth, 'citations.locate', { citation });
     expect(located).toMatchObject({ passage: 'missing', document: { id: changed.document.id }, citation: { start: 0, end: 0, page: 1 } });
   });
 });
@@ -189,8 +175,8 @@ describe('a re-read finished by start-up recovery', () => {
 
     hearth = await open();
     expect(hearth.documents.list(spaceId).map((document) => document.id)).toEqual([copyId]);
-    expect((await rpcCall('documents.text', { documentId: added.document.id })).document.id).toBe(copyId);
-    expect(await rpcCall('citations.locate', { citation })).toMatchObject({ passage: 'same', citation: { documentId: copyId, start: citation.start } });
+    expect((await rpcCall(hearth, 'documents.text', { documentId: added.document.id })).document.id).toBe(copyId);
+    expect(await rpcCall(hearth, 'citations.locate', { citation })).toMatchObject({ passage: 'same', citation: { documentId: copyId, start: citation.start } });
   });
 });
 
