@@ -9,28 +9,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPdf } from '../fixtures/documents/pdf.js';
+import { harbourHandbook, lighthouseQuestion } from './fixtures.js';
 import { repoRoot } from './hearth-server.js';
 import { dropFiles, openAppSession, type AppSession } from './app-session.js';
 
 const screenshotPath = path.join(repoRoot, 'tests/artifacts/citation-reread.png');
 const missingScreenshotPath = path.join(repoRoot, 'tests/artifacts/citation-reread-missing.png');
 
-const lighthouseSentence =
-  'The lighthouse keeper on Gannet Rock winds the clockwork lamp every nine hours and logs the tide in a blue ledger.';
-const handbook = {
-  name: 'harbour-handbook.pdf',
-  spec: {
-    title: 'Harbour handbook',
-    pageNumbers: true,
-    pages: [
-      [
-        { heading: 'Harbour handbook' },
-        { paragraph: 'Moorings in the inner basin are let by the season. Boats longer than nine metres use the outer pontoon.' },
-      ],
-      [{ heading: 'Lighthouse' }, { paragraph: lighthouseSentence }, { paragraph: 'Visitors may climb the tower on Saturdays when the sea is calm.' }],
-    ],
-  },
-};
 const beekeeping = (smoker: string) => ({
   name: 'beekeeping.md',
   bytes: Array.from(Buffer.from(['# Beekeeping', '', '## Smokers', '', smoker, ''].join('\n'), 'utf8')),
@@ -66,18 +51,18 @@ async function askAndWait(question: string) {
 describe('citations of a document read again, in a browser', () => {
   it('opens the old citation of a re-read PDF at its passage, in the text and on page 2', async () => {
     await page.getByTestId('drop-zone').waitFor();
-    await dropFiles(page, [{ name: handbook.name, bytes: Array.from(await buildPdf(handbook.spec)) }]);
-    await uploadsDone(handbook.name).waitFor({ timeout: 60_000 });
+    await dropFiles(page, [{ name: harbourHandbook.name, bytes: Array.from(await buildPdf(harbourHandbook.spec)) }]);
+    await uploadsDone(harbourHandbook.name).waitFor({ timeout: 60_000 });
 
-    const answer = await askAndWait('How often does the lighthouse keeper on Gannet Rock wind the clockwork lamp?');
-    const source = answer.getByTestId('citation-source').filter({ hasText: handbook.name }).first();
+    const answer = await askAndWait(lighthouseQuestion);
+    const source = answer.getByTestId('citation-source').filter({ hasText: harbourHandbook.name }).first();
     const oldId = await source.getAttribute('data-document-id');
-    expect(oldId).toBe(await documentItem(handbook.name).getAttribute('data-document-id'));
+    expect(oldId).toBe(await documentItem(harbourHandbook.name).getAttribute('data-document-id'));
 
-    await documentItem(handbook.name).getByTestId('document-reingest').click();
-    const status = documentItem(handbook.name).getByTestId('document-reingest-status');
+    await documentItem(harbourHandbook.name).getByTestId('document-reingest').click();
+    const status = documentItem(harbourHandbook.name).getByTestId('document-reingest-status');
     await expect.poll(() => status.getAttribute('data-stage').catch(() => null), { timeout: 60_000 }).toBe('done');
-    const newId = await documentItem(handbook.name).getAttribute('data-document-id');
+    const newId = await documentItem(harbourHandbook.name).getAttribute('data-document-id');
     expect(newId).not.toBe(oldId);
     // The answer is history: its citation still names the reading it was made from.
     expect(await source.getAttribute('data-document-id')).toBe(oldId);

@@ -49,3 +49,28 @@ export const pictureRenamedToMarkdown = {
   name: 'diagram.md',
   bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 0x10, 0, 0, 0, 0x10, 8, 6, 0, 0, 0],
 };
+
+/** A two-page PDF whose second page answers the lighthouse question. */
+export const lighthouseSentence =
+  'The lighthouse keeper on Gannet Rock winds the clockwork lamp every nine hours and logs the tide in a blue ledger.';
+export const lighthouseQuestion = 'How often does the lighthouse keeper on Gannet Rock wind the clockwork lamp?';
+
+export const harbourHandbook = {
+  name: 'harbour-handbook.pdf',
+  spec: {
+    title: 'Harbour handbook',
+    pageNumbers: true,
+    pages: [
+      [
+        { heading: 'Harbour handbook' },
+        { paragraph: 'Moorings in the inner basin are let by the season. Boats longer than nine metres use the outer pontoon.' },
+        { paragraph: 'The harbour office opens at seven and closes at dusk; the fuel berth keeps the same hours.' },
+      ],
+      [
+        { heading: 'Lighthouse' },
+        { paragraph: lighthouseSentence },
+        { paragraph: 'Visitors may climb the tower on Saturdays when the sea is calm.' },
+      ],
+    ],
+  },
+};

@@ -7,34 +7,11 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPdf } from '../fixtures/documents/pdf.js';
+import { harbourHandbook, lighthouseQuestion } from './fixtures.js';
 import { repoRoot } from './hearth-server.js';
 import { dropFiles, openAppSession, type AppSession } from './app-session.js';
 
 const screenshotPath = path.join(repoRoot, 'tests/artifacts/library-pdf.png');
-
-const lighthouseSentence =
-  'The lighthouse keeper on Gannet Rock winds the clockwork lamp every nine hours and logs the tide in a blue ledger.';
-const lighthouseQuestion = 'How often does the lighthouse keeper on Gannet Rock wind the clockwork lamp?';
-
-const handbook = {
-  name: 'harbour-handbook.pdf',
-  spec: {
-    title: 'Harbour handbook',
-    pageNumbers: true,
-    pages: [
-      [
-        { heading: 'Harbour handbook' },
-        { paragraph: 'Moorings in the inner basin are let by the season. Boats longer than nine metres use the outer pontoon.' },
-        { paragraph: 'The harbour office opens at seven and closes at dusk; the fuel berth keeps the same hours.' },
-      ],
-      [
-        { heading: 'Lighthouse' },
-        { paragraph: lighthouseSentence },
-        { paragraph: 'Visitors may climb the tower on Saturdays when the sea is calm.' },
-      ],
-    ],
-  },
-};
 
 const beekeeping = {
   name: 'beekeeping.md',
@@ -77,21 +54,21 @@ async function askAndWait(question: string) {
 describe('the library in a browser', () => {
   it('ingests a dropped PDF and a Markdown file, with the PDF’s page count', async () => {
     await page.getByTestId('drop-zone').waitFor();
-    const pdf = await buildPdf(handbook.spec);
+    const pdf = await buildPdf(harbourHandbook.spec);
     await dropFiles(page, [
-      { name: handbook.name, bytes: Array.from(pdf) },
+      { name: harbourHandbook.name, bytes: Array.from(pdf) },
       { name: beekeeping.name, bytes: Array.from(Buffer.from(beekeeping.text, 'utf8')) },
     ]);
-    await uploadRow(handbook.name).and(page.locator('[data-stage="done"]')).waitFor({ timeout: 60_000 });
+    await uploadRow(harbourHandbook.name).and(page.locator('[data-stage="done"]')).waitFor({ timeout: 60_000 });
     await uploadRow(beekeeping.name).and(page.locator('[data-stage="done"]')).waitFor({ timeout: 60_000 });
     await expect.poll(() => documentItems().count()).toBe(2);
-    expect(await documentItems().filter({ hasText: handbook.name }).textContent()).toContain('2 pages');
+    expect(await documentItems().filter({ hasText: harbourHandbook.name }).textContent()).toContain('2 pages');
   }, 90_000);
 
   it('filters the list by format and by name', async () => {
     await page.getByTestId('document-filter-format').selectOption({ label: 'PDF' });
     await expect.poll(() => documentItems().count()).toBe(1);
-    expect(await documentItems().first().textContent()).toContain(handbook.name);
+    expect(await documentItems().first().textContent()).toContain(harbourHandbook.name);
 
     await page.getByTestId('document-filter-format').selectOption({ label: 'All' });
     await page.getByTestId('document-filter-text').fill('BEE');
@@ -105,12 +82,12 @@ describe('the library in a browser', () => {
   it('cites page 2 and shows it drawn, with the passage highlighted', async () => {
     const answer = await askAndWait(lighthouseQuestion);
     expect(await answer.textContent()).toContain('nine hours');
-    const sources = answer.getByTestId('citation-source').filter({ hasText: handbook.name });
+    const sources = answer.getByTestId('citation-source').filter({ hasText: harbourHandbook.name });
     await sources.first().click();
 
     const panel = page.getByTestId('citation-panel');
     await panel.waitFor();
-    expect(await panel.getByTestId('citation-document').textContent()).toBe(handbook.name);
+    expect(await panel.getByTestId('citation-document').textContent()).toBe(harbourHandbook.name);
     expect(await panel.getByTestId('citation-location').textContent()).toBe('page 2');
 
     await panel.getByTestId('citation-view-page').click();
@@ -151,7 +128,7 @@ describe('the library in a browser', () => {
     await item.getByTestId('document-delete').click();
     await item.getByTestId('document-delete-confirm').click();
     await expect.poll(() => documentItems().count()).toBe(1);
-    expect(await documentItems().first().textContent()).toContain(handbook.name);
+    expect(await documentItems().first().textContent()).toContain(harbourHandbook.name);
 
     const answer = await askAndWait(beekeepingQuestion);
     expect(await answer.getByTestId('citation-source').filter({ hasText: beekeeping.name }).count()).toBe(0);
