@@ -6,7 +6,9 @@ import { HearthError, type AnswerEvent, type Citation, type DocumentInfo, type E
 import type { Connection } from '../connection.js';
 import { useAppStore } from './app-store.js';
 import { useChatStore } from './chat-store.js';
+import { connected, describe, setConnection } from './core-connection.js';
 import { useCitationStore, type CitationPlacement, type CitationView, type DocumentOriginal, type DocumentText } from './citation-store.js';
+import { withEntry } from './keyed-record.js';
 import { noFilter } from './library-filter.js';
 import { askScopeOf, useLibraryStore, type Deletion, type DocumentFilter, type Reingest, type Upload } from './library-store.js';
 import { prepareSpace } from './preparation-actions.js';
@@ -15,7 +17,6 @@ import { useSpacesStore } from './spaces-store.js';
 const DEFAULT_SPACE_NAME = 'My space';
 const REMEMBERED_SPACE_KEY = 'hearth.currentSpaceId';
 
-let connection: Connection | undefined;
 /** Files are ingested one after another: the core's CPU is better spent finishing one than starting many. */
 let ingestQueue: Promise<void> = Promise.resolve();
 let nextUploadId = 1;
@@ -27,19 +28,13 @@ const retryableFiles = new Map<string, File>();
 /** The answer being streamed; aborting it cancels the work in the core too. */
 let activeAsk: AbortController | undefined;
 
-/** The connection `startHearth` was given; other action modules (model-actions.ts) reach the core through it. */
-export function connected(): Connection {
-  if (!connection) throw new HearthError('INTERNAL', 'Hearth is not connected yet.');
-  return connection;
-}
-
 function client() {
   return connected().client;
 }
 
 /** Loads what the first screen needs; on a first run, creates a default space so there is somewhere to drop files. */
 export async function startHearth(conn: Connection): Promise<void> {
-  connection = conn;
+  setConnection(conn);
   conn.onLost((message) => useAppStore.setState({ connection: 'lost', problem: `${message} Reload the page once Hearth is running again.` }));
   try {
     const [info, listed] = await Promise.all([client().call('app.info', {}), client().call('spaces.list', {})]);
@@ -245,12 +240,7 @@ export function dismissReingest(documentId: string): void {
 }
 
 function setReingest(documentId: string, reingest: Reingest | undefined): void {
-  useLibraryStore.setState((state) => {
-    const reingests = { ...state.reingests };
-    if (reingest) reingests[documentId] = reingest;
-    else delete reingests[documentId];
-    return { reingests };
-  });
+  useLibraryStore.setState((state) => ({ reingests: withEntry(state.reingests, documentId, reingest) }));
 }
 
 /** Deletes a document from every store in the core; on success it leaves the list (and the panel, if open there). */
@@ -275,12 +265,7 @@ export function dismissDeletionError(documentId: string): void {
 }
 
 function setDeletion(documentId: string, deletion: Deletion | undefined): void {
-  useLibraryStore.setState((state) => {
-    const deletions = { ...state.deletions };
-    if (deletion) deletions[documentId] = deletion;
-    else delete deletions[documentId];
-    return { deletions };
-  });
+  useLibraryStore.setState((state) => ({ deletions: withEntry(state.deletions, documentId, deletion) }));
 }
 
 /** Drops a document's fetched text and original, which no longer describe what the core holds. */
@@ -473,10 +458,4 @@ export function dismissProblem(): void {
 
 function showProblem(problem: string): void {
   useAppStore.setState({ problem });
-}
-
-/** Any failure as the contract's error payload, so the UI shows one shape: a code and a message. */
-export function describe(error: unknown): ErrorPayload {
-  if (error instanceof HearthError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }

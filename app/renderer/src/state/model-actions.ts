@@ -4,7 +4,7 @@
  * is written into the models store (and `app.info` into the app store, as the answer mode may change).
  */
 import type { ErrorPayload, ModelImportResult, ModelKindName, ModelLibraryInfo } from '../../../../schemas/index.js';
-import { connected, describe } from './actions.js';
+import { connected, describe } from './core-connection.js';
 import { useAppStore } from './app-store.js';
 import { modelKey, useModelsStore, type ModelCheck, type ModelImport, type ModelKey } from './models-store.js';
 import { prepareCurrentSpaceForNewEmbedder } from './preparation-actions.js';

@@ -3,7 +3,8 @@
  * changes, so the wait (minutes, for a big space on a CPU) is shown rather than hidden in the first question.
  * Like actions.ts, the only code here that talks to the core; its progress lands in the preparation store.
  */
-import { connected, describe } from './actions.js';
+import { connected, describe } from './core-connection.js';
+import { withEntry } from './keyed-record.js';
 import { usePreparationStore, type PreparationReason, type SpacePreparation } from './preparation-store.js';
 import { useSpacesStore } from './spaces-store.js';
 
@@ -53,10 +54,5 @@ export function retryPreparation(): void {
 }
 
 function setPreparation(spaceId: string, preparation: SpacePreparation | undefined): void {
-  usePreparationStore.setState((state) => {
-    const bySpace = { ...state.bySpace };
-    if (preparation) bySpace[spaceId] = preparation;
-    else delete bySpace[spaceId];
-    return { bySpace };
-  });
+  usePreparationStore.setState((state) => ({ bySpace: withEntry(state.bySpace, spaceId, preparation) }));
 }

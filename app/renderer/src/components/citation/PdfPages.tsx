@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import type { Citation } from '../../../../../schemas/index.js';
-import { describe } from '../../state/actions.js';
+import { describe } from '../../state/core-connection.js';
 import { useCitationStore } from '../../state/citation-store.js';
 import { itemsInPassage } from './passage-match.js';
 import type { DrawnPage } from './pdf-page.js';
