@@ -18,7 +18,9 @@ const usage = `Usage: hearth <command> [options]
 
 Commands:
   serve [--port N] [--host H]          Serve web mode (default http://127.0.0.1:4321/)
-  ingest <paths…> --space S            Add files (folders are walked) to space S, creating it if needed
+  ingest <paths…> --space S [--project P] [--password W]
+                                       Add files (folders are walked) to space S, creating it if needed;
+                                       under project P; W opens password-protected PDFs
   ask "question" --space S [--json]    Answer from space S's documents, with citations
   spaces                               List spaces
   models list                          The model library: entries, what is active, problems
@@ -48,6 +50,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         json: { type: 'boolean' },
         models: { type: 'string' },
         alias: { type: 'string' },
+        project: { type: 'string' },
+        password: { type: 'string' },
         kind: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -77,7 +81,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       case 'serve':
         return await serve({ dataDir, ...(modelLibrary ? { modelLibrary } : {}) }, values.host ?? '127.0.0.1', parsePort(values.port), out);
       case 'ingest':
-        return await withHearth((hearth) => ingest(hearth, rest, requireSpace(values.space), out, err));
+        return await withHearth((hearth) => ingest(hearth, rest, requireSpace(values.space), { project: values.project, password: values.password }, out, err));
       case 'ask':
         return await withHearth((hearth) => ask(hearth, rest, requireSpace(values.space), values.json ?? false, out));
       case 'spaces':
@@ -132,13 +136,22 @@ async function serve(options: HearthOptions, host: string, port: number, out: No
   return ExitCode.ok;
 }
 
-async function ingest(hearth: Hearth, paths: string[], spaceName: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+async function ingest(
+  hearth: Hearth,
+  paths: string[],
+  spaceName: string,
+  options: { project?: string | undefined; password?: string | undefined },
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
   if (paths.length === 0) throw new UsageError('ingest needs at least one file or folder');
+  if (options.project !== undefined && options.project.trim() === '') throw new UsageError('--project needs a name');
   const space = hearth.spaces.resolve(spaceName) ?? hearth.spaces.create(spaceName);
   let failed = 0;
   for (const file of await expand(paths)) {
     try {
-      const run = hearth.ingest(space.id, { kind: 'path', path: file });
+      // The password is tried on every encrypted PDF given; other files do not use it.
+      const run = hearth.ingest(space.id, { kind: 'path', path: file }, undefined, { project: options.project?.trim(), password: options.password });
       let step = await run.next();
       while (!step.done) step = await run.next();
       const { document, status } = step.value;

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHearth } from '../../app/core/index.js';
 import { runHearth } from '../fixtures/cli.js';
+import { buildEncryptedPdf } from '../fixtures/documents/encrypted-pdf.js';
 import { binaryBytes, russianNotes, travelPolicy } from '../fixtures/documents.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
 
@@ -54,6 +56,28 @@ describe('the hearth command', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('indexed');
     expect(run.stderr).toContain(`failed\t${path.join(temp.dir, 'bad.md')}\tFILE_BINARY`);
+  });
+
+  it('opens a password-protected PDF with --password and files documents under --project', async () => {
+    const locked = path.join(temp.dir, 'locked.pdf');
+    await writeFile(locked, buildEncryptedPdf({ userPassword: 'harbour', text: 'The berth fee is due on the first of the month.' }));
+    const without = await runHearth(['ingest', locked, '--space', 'S', ...dataArgs]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain(`failed\t${locked}\tPASSWORD_REQUIRED`);
+    const wrong = await runHearth(['ingest', locked, '--space', 'S', '--password', 'tide', ...dataArgs]);
+    expect(wrong.stderr).toContain('PASSWORD_INCORRECT');
+
+    const right = await runHearth(['ingest', locked, '--space', 'S', '--password', 'harbour', '--project', 'Marina 2027', ...dataArgs]);
+    expect(right.code).toBe(0);
+    expect(right.stdout).toMatch(/^indexed\t/);
+    const hearth = await createHearth({ dataDir: path.join(temp.dir, 'data'), modelLibrary: path.join(temp.dir, 'models') });
+    try {
+      const space = hearth.spaces.resolve('S')!;
+      expect(hearth.documents.list(space.id).map((document) => [document.name, document.project])).toEqual([['locked.pdf', 'Marina 2027']]);
+    } finally {
+      await hearth.dispose();
+    }
+    expect((await runHearth(['ingest', locked, '--space', 'S', '--project', ' ', ...dataArgs])).code).toBe(2);
   });
 
   it('exits 1 for an unknown space and 2 for a wrong command line', async () => {
