@@ -80,7 +80,7 @@ export class Hearth {
     const hearth = this;
     return (async function* () {
       const indexes = await hearth.openSpace(spaceId);
-      return yield* ingestDocument({ ...hearth.ingestDeps(), ...indexes }, { spaceId, source, ...options }, signal);
+      return yield* ingestDocument({ ...hearth.ingestDeps(), ...indexes, currentEmbedder: hearth.currentEmbedder(spaceId) }, { spaceId, source, ...options }, signal);
     })();
   }
 
@@ -94,8 +94,13 @@ export class Hearth {
       const document = hearth.documents.findById(documentId);
       if (!document) throw notInLibrary(documentId);
       const indexes = await hearth.openSpace(document.spaceId);
-      return yield* reingestDocument({ ...hearth.ingestDeps(), ...indexes }, { documentId, ...options }, signal);
+      return yield* reingestDocument({ ...hearth.ingestDeps(), ...indexes, currentEmbedder: hearth.currentEmbedder(document.spaceId) }, { documentId, ...options }, signal);
     })();
+  }
+
+  /** The space's embedder once the space is prepared for it (for an ingest that outlived a change of model). */
+  private currentEmbedder(spaceId: string): () => Promise<Embedder> {
+    return async () => (await this.openSpace(spaceId)).embedder;
   }
 
   async deleteDocument(documentId: string): Promise<void> {

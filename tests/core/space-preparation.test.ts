@@ -156,6 +156,27 @@ describe('preparing a space for a new embedding model', () => {
     secondWindow.dispose();
   });
 
+  it('embeds again a document whose ingest outlived a change of model: two models never share a table', async () => {
+    const held = gate(hearth.models.hashEmbedder);
+    const file = path.join(temp.dir, 'garden.md');
+    await writeFile(file, handbook('garden', 4));
+    const ingesting = drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
+    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
+
+    // The model changes while the garden handbook is being embedded by the old one; the space is re-embedded.
+    await switchEmbedder('mini', encoders.mini);
+    expect((await drain(hearth.prepareSpace(spaceId))).result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
+    held.open();
+
+    const { result } = await ingesting;
+    expect(result.status).toBe('indexed');
+    // The old model's vectors (384 numbers, where the new model makes 32) were never written: the garden
+    // handbook was embedded again by the new model, and every store holds every passage.
+    const counts = await hearth.storeCounts(spaceId);
+    expect(counts.sqliteChunkIds).toHaveLength(passages + result.document.chunkCount);
+    expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
+  });
+
   it('follows a watcher over to the new run when the model is switched again midway', async () => {
     const mini = await switchEmbedder('mini', encoders.mini);
     const held = gate(mini);

@@ -29,6 +29,11 @@ export interface IngestDeps {
   maxFileBytes: number;
   /** The space's vector table and the embedder its vectors come from. */
   embedder: Embedder;
+  /**
+   * The space's embedder now, once the space is prepared for it: asked when the model changed while a
+   * document was being embedded, so its vectors are made again by the model the table now belongs to.
+   */
+  currentEmbedder: () => Promise<Embedder>;
   vectorStore: VectorStore;
   /** Reads a file into Markdown with provenance (the ingest worker pool). */
   parse(input: ParseInput, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<ParsedDocument>;
@@ -144,11 +149,16 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
   throwIfAborted(signal, name);
 
   yield { stage: 'embedding', fraction: 0.65 };
-  const vectors: Float32Array[] = [];
-  for (let start = 0; start < chunks.length; start += embedBatch) {
-    vectors.push(...(await deps.embedder.embed(chunks.slice(start, start + embedBatch).map(searchableText), signal ? { signal } : {})));
-    throwIfAborted(signal, name);
-  }
+  const embedAll = async (embedder: Embedder, texts: string[]) => {
+    const vectors: Float32Array[] = [];
+    for (let start = 0; start < texts.length; start += embedBatch) {
+      vectors.push(...(await embedder.embed(texts.slice(start, start + embedBatch), signal ? { signal } : {})));
+      throwIfAborted(signal, name);
+    }
+    return vectors;
+  };
+  let embedder = deps.embedder;
+  const vectors = await embedAll(embedder, chunks.map(searchableText));
 
   yield { stage: 'indexing', fraction: 0.8 };
   const documentId = randomUUID();
@@ -175,10 +185,24 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
   )();
 
   let finished: { generation: number; replaced: DocumentInfo[] } | { twin: DocumentInfo };
+  let writeVectors: () => Promise<void> = async () => undefined;
   try {
     const facts = { documentId, type: parsed.format, project: request.project, createdAt };
     deps.keywordIndex.add(spaceId, stored.map((chunk) => ({ id: chunk.id, text: searchableText(chunk), ...facts })));
-    await deps.vectorStore.add(spaceId, stored.map((chunk, i) => ({ chunkId: chunk.id, vector: vectors[i]!, text: searchableText(chunk), ...facts })));
+    const texts = stored.map(searchableText);
+    let rows = stored.map((chunk, i) => ({ chunkId: chunk.id, vector: vectors[i]!, text: texts[i]!, ...facts }));
+    // The vectors go where the table's model is the one that made them; if the model changed meanwhile, the
+    // chunks are embedded again by the model the table now belongs to (vectors of two models never mix).
+    writeVectors = async () => {
+      for (let attempt = 0; ; attempt++) {
+        if (await deps.vectorStore.addFrom(embedder.id, spaceId, rows)) return;
+        if (attempt >= 3) throw new HearthError('INTERNAL', `The embedding model kept changing while ${name} was being indexed; add it again.`);
+        embedder = await deps.currentEmbedder();
+        const again = await embedAll(embedder, texts);
+        rows = rows.map((row, i) => ({ ...row, vector: again[i]! }));
+      }
+    };
+    await writeVectors();
     // In the transaction that makes the new one ready: the older versions of this file (and, for a re-read,
     // the document read again) are replaced. Old ones leave `ready` first, as only one ready document may
     // hold given bytes in a space. Each replaced one is recorded as replaced by the new one, so answers that
@@ -208,7 +232,13 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
   }
   // If this save is lost to a crash, the saved index is older than the database and is rebuilt on start.
   await deps.keywordIndex.save(spaceId, finished.generation);
-  await deps.vectorStore.markGeneration(spaceId, finished.generation);
+  // A reset for a new model between the write above and here dropped this document's vectors: write them again.
+  for (let attempt = 0; !(await deps.vectorStore.markGenerationFrom(embedder.id, spaceId, finished.generation)); attempt++) {
+    if (attempt >= 3) {
+      throw new HearthError('INTERNAL', `The embedding model kept changing while ${name} was being indexed. It is in the library and found by keyword; its vectors are completed on the next start.`);
+    }
+    await writeVectors();
+  }
   for (const old of finished.replaced) await deleteDocument(deps, old.id);
 
   yield { stage: 'done', fraction: 1 };

@@ -203,6 +203,43 @@ export class VectorStore {
     });
   }
 
+  /**
+   * Adds rows made by the embedder `embedderId`, unless the space's table has meanwhile been given to another
+   * embedder (the model changed while the rows were being made) or replaced: then nothing is written and the
+   * answer is false, and the caller embeds again with the current model. Vectors of two models never share a
+   * table.
+   */
+  async addFrom(embedderId: string, spaceId: string, rows: readonly VectorRow[]): Promise<boolean> {
+    const space = this.spaces.get(spaceId);
+    // Not open: being reset for another embedder right now.
+    if (!space || space.embedder.id !== embedderId) return false;
+    for (const row of rows) this.checkVector(space, row);
+    return this.enqueue(space, async () => {
+      if (this.spaces.get(spaceId) !== space) return false; // reset while this waited its turn
+      if (rows.length > 0) {
+        await space.table.delete(`chunk_id IN (${rows.map((row) => Math.trunc(row.chunkId)).join(', ')})`);
+        await space.table.add(toArrowTable(tableSchema(space.embedder, this.options.fullText), spaceId, rows));
+      }
+      this.scheduleMaintenance(spaceId, space);
+      return true;
+    });
+  }
+
+  /**
+   * Records `generation` if the table still belongs to `embedderId`. False when it was reset for another
+   * embedder since `addFrom` wrote the caller's rows (a reset drops them): the caller writes them again.
+   */
+  async markGenerationFrom(embedderId: string, spaceId: string, generation: number): Promise<boolean> {
+    const space = this.spaces.get(spaceId);
+    // Not open: being reset for another embedder right now.
+    if (!space || space.embedder.id !== embedderId) return false;
+    return this.enqueue(space, async () => {
+      if (this.spaces.get(spaceId) !== space) return false;
+      await this.recordGeneration(space, generation);
+      return true;
+    });
+  }
+
   /** Removes chunks' vectors; records `generation` once done. */
   remove(spaceId: string, chunkIds: readonly number[], generation?: number): Promise<void> {
     const space = this.require(spaceId);
