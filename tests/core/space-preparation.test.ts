@@ -177,6 +177,27 @@ describe('preparing a space for a new embedding model', () => {
     expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
   });
 
+  it('finishes an ingest whose local embedding model was replaced while it embedded', async () => {
+    const mini = await switchEmbedder('mini', encoders.mini);
+    await drain(hearth.prepareSpace(spaceId));
+    const held = gate(mini);
+    const file = path.join(temp.dir, 'garden.md');
+    await writeFile(file, handbook('garden', 4));
+    const ingesting = drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
+    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
+
+    // The switch closes the old model while the ingest still waits on it.
+    await switchEmbedder('other', encoders.other);
+    await drain(hearth.prepareSpace(spaceId));
+    held.open();
+
+    const { result } = await ingesting;
+    expect(result.status).toBe('indexed');
+    const counts = await hearth.storeCounts(spaceId);
+    expect(counts.sqliteChunkIds).toHaveLength(passages + result.document.chunkCount);
+    expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
+  });
+
   it('follows a watcher over to the new run when the model is switched again midway', async () => {
     const mini = await switchEmbedder('mini', encoders.mini);
     const held = gate(mini);

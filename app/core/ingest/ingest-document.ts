@@ -138,12 +138,32 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
   const parsed = await deps.parse({ name, bytes, ...(request.password ? { password: request.password } : {}) }, signal ? { signal } : {});
   throwIfAborted(signal, name);
 
+  let embedder = deps.embedder;
+  /**
+   * Runs `use` with the embedder; if it fails because the embedding model was replaced meanwhile (a switch
+   * closes the old local model), runs it again with the model now in use. Any other failure is the file's.
+   */
+  const withEmbedder = async <T>(use: (current: Embedder) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await use(embedder);
+      } catch (error) {
+        if (signal?.aborted || attempt >= 3) throw error;
+        const current = await deps.currentEmbedder();
+        if (current.id === embedder.id) throw error;
+        embedder = current;
+      }
+    }
+  };
+
   yield { stage: 'chunking', fraction: 0.6 };
-  const sized = await chunkMarkdown(parsed.markdown, {
-    ...chunkBudget(deps.embedder),
-    countTokens: (texts, options) => deps.embedder.countTokens(texts, options),
-    ...(signal ? { signal } : {}),
-  });
+  const sized = await withEmbedder((current) =>
+    chunkMarkdown(parsed.markdown, {
+      ...chunkBudget(current),
+      countTokens: (texts, options) => current.countTokens(texts, options),
+      ...(signal ? { signal } : {}),
+    }),
+  );
   const chunks = sized.map((chunk) => ({ ...chunk, location: locateChunk(chunk, parsed.regions) }));
   if (chunks.length === 0) throw new HearthError('FILE_EMPTY', `${name} has no text to index.${parsed.warnings.length ? ` ${parsed.warnings.join(' ')}` : ''}`);
   throwIfAborted(signal, name);
@@ -157,8 +177,7 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
     }
     return vectors;
   };
-  let embedder = deps.embedder;
-  const vectors = await embedAll(embedder, chunks.map(searchableText));
+  const vectors = await withEmbedder((current) => embedAll(current, chunks.map(searchableText)));
 
   yield { stage: 'indexing', fraction: 0.8 };
   const documentId = randomUUID();
@@ -198,7 +217,7 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
         if (await deps.vectorStore.addFrom(embedder.id, spaceId, rows)) return;
         if (attempt >= 3) throw new HearthError('INTERNAL', `The embedding model kept changing while ${name} was being indexed; add it again.`);
         embedder = await deps.currentEmbedder();
-        const again = await embedAll(embedder, texts);
+        const again = await withEmbedder((current) => embedAll(current, texts));
         rows = rows.map((row, i) => ({ ...row, vector: again[i]! }));
       }
     };
