@@ -169,10 +169,10 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
   throwIfAborted(signal, name);
 
   yield { stage: 'embedding', fraction: 0.65 };
-  const embedAll = async (embedder: Embedder, texts: string[]) => {
+  const embedAll = async (model: Embedder, texts: string[]) => {
     const vectors: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += embedBatch) {
-      vectors.push(...(await embedder.embed(texts.slice(start, start + embedBatch), signal ? { signal } : {})));
+      vectors.push(...(await model.embed(texts.slice(start, start + embedBatch), signal ? { signal } : {})));
       throwIfAborted(signal, name);
     }
     return vectors;
