@@ -3,12 +3,20 @@
  * events and watch an AbortSignal. Errors cross back as HearthError payloads.
  */
 import { parentPort } from 'node:worker_threads';
+import type { z } from 'zod';
 import { HearthError } from '../../schemas/index.js';
 import { HostMessage, type WorkerMessage } from '../core/models/worker-protocol.js';
 
 export interface WorkerCallContext {
   signal: AbortSignal;
   emit(event: unknown): void;
+}
+
+/** A call's params checked against its schema; `what` names the call in the error (`ingest.parse`). */
+export function parseParams<T>(schema: z.ZodType<T>, params: unknown, what: string): T {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new HearthError('BAD_REQUEST', `${what}: ${parsed.error.message}`);
+  return parsed.data;
 }
 
 export type WorkerHandlers = Record<string, (params: unknown, ctx: WorkerCallContext) => Promise<unknown>>;

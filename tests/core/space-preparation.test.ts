@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHearth, RpcSession, type Hearth } from '../../app/core/index.js';
 import { importModel, type Embedder } from '../../app/core/models/index.js';
-import type { ServerFrame, SpacePrepareProgress } from '../../schemas/index.js';
+import type { IngestProgress, IngestResult, ServerFrame, SpacePrepareProgress } from '../../schemas/index.js';
 import { writeTinyEncoder } from '../fixtures/models/onnx/index.js';
 import { drain } from '../fixtures/hearth-runner.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
@@ -81,6 +81,25 @@ function gate(embedder: Embedder) {
     return embed(texts, options);
   });
   return { open, calls };
+}
+
+/** Starts ingesting a garden handbook and waits until its embedding is held at `embedder`'s gate. */
+async function ingestHeldBy(embedder: Embedder) {
+  const held = gate(embedder);
+  const file = path.join(temp.dir, 'garden.md');
+  await writeFile(file, handbook('garden', 4));
+  const ingesting = drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
+  await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
+  return { held, ingesting };
+}
+
+/** The held ingest ends indexed, and SQLite and the vector table hold every passage of the space. */
+async function expectIndexedInEveryStore(ingesting: Promise<{ events: IngestProgress[]; result: IngestResult }>): Promise<void> {
+  const { result } = await ingesting;
+  expect(result.status).toBe('indexed');
+  const counts = await hearth.storeCounts(spaceId);
+  expect(counts.sqliteChunkIds).toHaveLength(passages + result.document.chunkCount);
+  expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
 }
 
 function expectInOrderUpTo(events: SpacePrepareProgress[], total: number): void {
@@ -157,45 +176,29 @@ describe('preparing a space for a new embedding model', () => {
   });
 
   it('embeds again a document whose ingest outlived a change of model: two models never share a table', async () => {
-    const held = gate(hearth.models.hashEmbedder);
-    const file = path.join(temp.dir, 'garden.md');
-    await writeFile(file, handbook('garden', 4));
-    const ingesting = drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
-    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
+    const { held, ingesting } = await ingestHeldBy(hearth.models.hashEmbedder);
 
     // The model changes while the garden handbook is being embedded by the old one; the space is re-embedded.
     await switchEmbedder('mini', encoders.mini);
     expect((await drain(hearth.prepareSpace(spaceId))).result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
     held.open();
 
-    const { result } = await ingesting;
-    expect(result.status).toBe('indexed');
     // The old model's vectors (384 numbers, where the new model makes 32) were never written: the garden
     // handbook was embedded again by the new model, and every store holds every passage.
-    const counts = await hearth.storeCounts(spaceId);
-    expect(counts.sqliteChunkIds).toHaveLength(passages + result.document.chunkCount);
-    expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
+    await expectIndexedInEveryStore(ingesting);
   });
 
   it('finishes an ingest whose local embedding model was replaced while it embedded', async () => {
     const mini = await switchEmbedder('mini', encoders.mini);
     await drain(hearth.prepareSpace(spaceId));
-    const held = gate(mini);
-    const file = path.join(temp.dir, 'garden.md');
-    await writeFile(file, handbook('garden', 4));
-    const ingesting = drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
-    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
+    const { held, ingesting } = await ingestHeldBy(mini);
 
     // The switch closes the old model while the ingest still waits on it.
     await switchEmbedder('other', encoders.other);
     await drain(hearth.prepareSpace(spaceId));
     held.open();
 
-    const { result } = await ingesting;
-    expect(result.status).toBe('indexed');
-    const counts = await hearth.storeCounts(spaceId);
-    expect(counts.sqliteChunkIds).toHaveLength(passages + result.document.chunkCount);
-    expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
+    await expectIndexedInEveryStore(ingesting);
   });
 
   it('follows a watcher over to the new run when the model is switched again midway', async () => {

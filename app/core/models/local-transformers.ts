@@ -113,11 +113,16 @@ abstract class LocalTransformersModel {
   }
 
   /** Runs `items` through `run` in batches, in order, stopping between batches when the signal aborts. */
-  protected async inBatches<T, R>(items: readonly T[], options: LocalCallOptions, run: (batch: T[], signal?: AbortSignal) => Promise<R[]>): Promise<R[]> {
+  protected async inBatches<T, R>(
+    items: readonly T[],
+    options: LocalCallOptions,
+    run: (batch: T[], signal?: AbortSignal) => Promise<R[]>,
+    batchSize = this.batchSize,
+  ): Promise<R[]> {
     const results: R[] = [];
-    for (let start = 0; start < items.length; start += this.batchSize) {
+    for (let start = 0; start < items.length; start += batchSize) {
       if (options.signal?.aborted) throw new HearthError('CANCELLED', `${this.id}: cancelled after ${start} of ${items.length} inputs.`);
-      const batch = items.slice(start, start + this.batchSize);
+      const batch = items.slice(start, start + batchSize);
       const batchResults = await run(batch, options.signal);
       if (batchResults.length !== batch.length) {
         throw new HearthError('INTERNAL', `${this.id}: the worker answered ${batchResults.length} results for ${batch.length} inputs.`);
@@ -150,15 +155,12 @@ export class LocalEmbedder extends LocalTransformersModel implements Embedder {
 
   /** Counted by the model's own tokenizer in its worker, many texts a call (tokenizing is cheap next to a model pass). */
   async countTokens(texts: string[], options: CallOptions = {}): Promise<number[]> {
-    const counts: number[] = [];
-    for (let start = 0; start < texts.length; start += countBatchSize) {
-      const batch = texts.slice(start, start + countBatchSize);
-      const raw = await this.host.call('count', { texts: batch }, options.signal ? { signal: options.signal } : {});
-      const batchCounts = parseWorkerResult(CountResult, raw, 'count');
-      if (batchCounts.length !== batch.length) throw new HearthError('INTERNAL', `${this.id}: the worker counted ${batchCounts.length} texts of ${batch.length}.`);
-      counts.push(...batchCounts);
-    }
-    return counts;
+    return this.inBatches(
+      texts,
+      options,
+      async (batch, signal) => parseWorkerResult(CountResult, await this.host.call('count', { texts: batch }, signal ? { signal } : {}), 'count'),
+      countBatchSize,
+    );
   }
 
   async embed(texts: string[], options: LocalCallOptions = {}): Promise<Float32Array[]> {

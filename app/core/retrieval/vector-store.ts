@@ -194,12 +194,8 @@ export class VectorStore {
     const space = this.require(spaceId);
     for (const row of rows) this.checkVector(space, row);
     return this.enqueue(space, async () => {
-      if (rows.length > 0) {
-        await space.table.delete(`chunk_id IN (${rows.map((row) => Math.trunc(row.chunkId)).join(', ')})`);
-        await space.table.add(toArrowTable(tableSchema(space.embedder, this.options.fullText), spaceId, rows));
-      }
+      await this.writeRows(spaceId, space, rows);
       if (generation !== undefined) await this.recordGeneration(space, generation);
-      this.scheduleMaintenance(spaceId, space);
     });
   }
 
@@ -216,11 +212,7 @@ export class VectorStore {
     for (const row of rows) this.checkVector(space, row);
     return this.enqueue(space, async () => {
       if (this.spaces.get(spaceId) !== space) return false; // reset while this waited its turn
-      if (rows.length > 0) {
-        await space.table.delete(`chunk_id IN (${rows.map((row) => Math.trunc(row.chunkId)).join(', ')})`);
-        await space.table.add(toArrowTable(tableSchema(space.embedder, this.options.fullText), spaceId, rows));
-      }
-      this.scheduleMaintenance(spaceId, space);
+      await this.writeRows(spaceId, space, rows);
       return true;
     });
   }
@@ -389,6 +381,15 @@ export class VectorStore {
         `Chunk ${row.chunkId} has a ${row.vector.length}-dimensional vector; this space's table holds ${space.embedder.dimensions} (${space.embedder.id}).`,
       );
     }
+  }
+
+  /** Replaces the rows' chunks in the table (inside the space's queue), then schedules index upkeep. */
+  private async writeRows(spaceId: string, space: SpaceTable, rows: readonly VectorRow[]): Promise<void> {
+    if (rows.length > 0) {
+      await space.table.delete(`chunk_id IN (${rows.map((row) => Math.trunc(row.chunkId)).join(', ')})`);
+      await space.table.add(toArrowTable(tableSchema(space.embedder, this.options.fullText), spaceId, rows));
+    }
+    this.scheduleMaintenance(spaceId, space);
   }
 
   private async recordGeneration(space: SpaceTable, generation: number): Promise<void> {

@@ -5,7 +5,6 @@
  */
 import { workerData } from 'node:worker_threads';
 import { z } from 'zod';
-import { HearthError } from '../../../schemas/index.js';
 import {
   composePdfDocument,
   parseDocument,
@@ -18,7 +17,7 @@ import {
   type PdfScan,
 } from '../../core/ingest/parsers/index.js';
 import { ComposePdfParams, ParseParams, ScanPdfParams } from '../../core/ingest/worker-contract.js';
-import { serveWorker } from '../runtime.js';
+import { parseParams, serveWorker } from '../runtime.js';
 
 /** What the pool passes as `workerData`. */
 const IngestWorkerData = z.object({
@@ -35,26 +34,21 @@ const progressIntervalMs = 100;
 
 serveWorker({
   async parse(raw, { signal, emit }): Promise<ParsedDocument> {
-    const { name, bytes, password } = parse(ParseParams, raw, 'parse');
+    const { name, bytes, password } = parseParams(ParseParams, raw, 'ingest.parse');
     return parseDocument(fileInput(name, bytes, password), context(signal, emit));
   },
 
   async scanPdf(raw, { signal, emit }): Promise<PdfScan> {
-    const { name, bytes, password, slice } = parse(ScanPdfParams, raw, 'scanPdf');
+    const { name, bytes, password, slice } = parseParams(ScanPdfParams, raw, 'ingest.scanPdf');
     return scanPdfPages(fileInput(name, bytes, password), slice, context(signal, emit));
   },
 
   async composePdf(raw, { signal, emit }): Promise<ParsedDocument> {
-    const { name, bytes, password, scans } = parse(ComposePdfParams, raw, 'composePdf');
+    const { name, bytes, password, scans } = parseParams(ComposePdfParams, raw, 'ingest.composePdf');
     return composePdfDocument(fileInput(name, bytes, password), scans, context(signal, emit));
   },
 });
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown, method: string): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new HearthError('BAD_REQUEST', `ingest.${method}: ${parsed.error.message}`);
-  return parsed.data;
-}
 
 function fileInput(name: string, bytes: Uint8Array | ArrayBuffer, password: string | undefined): ParseInput {
   return { name, bytes: bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), ...(password !== undefined ? { password } : {}) };

@@ -3,10 +3,9 @@
  * and answers `chat` (streamed text events, then the finish reason and token usage), `info`,
  * `unload` and `halt`. Native binaries only: nothing is compiled or downloaded.
  */
-import type { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
 import { LlmChatParams, LlmLoadParams, type LlmChatResult, type LlmInfo } from '../../core/models/local-llama.js';
-import { serveWorker } from '../runtime.js';
+import { parseParams, serveWorker } from '../runtime.js';
 import { generateReply } from './generate-reply.js';
 import { LoadedModel } from './loaded-model.js';
 
@@ -18,11 +17,6 @@ let current: Promise<LoadedModel> | undefined;
 /** Set by `halt`: the host is about to end this thread, and answers would race the end. */
 let halted = false;
 
-function parse<T>(schema: z.ZodType<T>, params: unknown, method: string): T {
-  const parsed = schema.safeParse(params);
-  if (!parsed.success) throw new HearthError('BAD_REQUEST', `llm.${method}: ${parsed.error.message}`);
-  return parsed.data;
-}
 
 function loaded(): Promise<LoadedModel> {
   if (!current) return Promise.reject(new HearthError('INTERNAL', 'The llm worker has no model loaded; `load` must come first.'));
@@ -38,7 +32,7 @@ async function unload(): Promise<void> {
 
 serveWorker({
   async load(raw): Promise<LlmInfo> {
-    const params = parse(LlmLoadParams, raw, 'load');
+    const params = parseParams(LlmLoadParams, raw, 'llm.load');
     await unload();
     const loading = LoadedModel.load(params).catch((error: unknown) => {
       throw error instanceof HearthError ? error : new HearthError('MODEL_INVALID', `${params.modelPath}: ${(error as Error).message}`);
@@ -53,7 +47,7 @@ serveWorker({
   },
 
   async chat(raw, context): Promise<LlmChatResult> {
-    const params = parse(LlmChatParams, raw, 'chat');
+    const params = parseParams(LlmChatParams, raw, 'llm.chat');
     const model = await loaded();
     const result = await model.run(context.signal, (signal) => generateReply(model, params, { ...context, signal }));
     // Halted: the thread is ending as a crash would, so the host must see the call fail, not finish.

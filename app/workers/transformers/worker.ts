@@ -2,10 +2,9 @@
  * The transformers worker: holds one embedding model or cross-encoder, loaded by `load` (sent by the
  * host to every fresh worker), and answers `info`, `embed`, `count` and `rerank`. Nothing here touches the network.
  */
-import type { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
 import { CountParams, EmbedParams, RerankParams, TransformersLoadParams, type TransformersModelInfo } from '../../core/models/local-transformers.js';
-import { serveWorker } from '../runtime.js';
+import { parseParams, serveWorker } from '../runtime.js';
 import { loadModel, type LoadedModel } from './loaded-model.js';
 import { checkModelFolder } from './model-folder.js';
 import { keepTransformersOffline } from './offline.js';
@@ -15,11 +14,6 @@ keepTransformersOffline();
 /** The model, or why it could not be loaded: later calls report that instead of "nothing loaded". */
 let state: { model: LoadedModel } | { error: HearthError } | undefined;
 
-function parse<T>(schema: z.ZodType<T>, params: unknown, method: string): T {
-  const parsed = schema.safeParse(params);
-  if (!parsed.success) throw new HearthError('BAD_REQUEST', `transformers.${method}: ${parsed.error.message}`);
-  return parsed.data;
-}
 
 function loaded(): LoadedModel {
   if (!state) throw new HearthError('INTERNAL', 'The transformers worker has no model loaded; `load` must come first.');
@@ -29,7 +23,7 @@ function loaded(): LoadedModel {
 
 serveWorker({
   async load(raw): Promise<TransformersModelInfo> {
-    const params = parse(TransformersLoadParams, raw, 'load');
+    const params = parseParams(TransformersLoadParams, raw, 'transformers.load');
     if (state && 'model' in state) await state.model.dispose();
     state = undefined;
     try {
@@ -48,18 +42,18 @@ serveWorker({
   },
 
   async embed(raw, { signal }) {
-    const { texts } = parse(EmbedParams, raw, 'embed');
+    const { texts } = parseParams(EmbedParams, raw, 'transformers.embed');
     // serveWorker posts results without a transfer list, so the Float32Array is copied once (a memcpy).
     return loaded().embed(texts, signal);
   },
 
   async count(raw, { signal }) {
-    const { texts } = parse(CountParams, raw, 'count');
+    const { texts } = parseParams(CountParams, raw, 'transformers.count');
     return loaded().countTokens(texts, signal);
   },
 
   async rerank(raw, { signal }) {
-    const { query, passages } = parse(RerankParams, raw, 'rerank');
+    const { query, passages } = parseParams(RerankParams, raw, 'transformers.rerank');
     return loaded().rerank(query, passages, signal);
   },
 });
