@@ -2,19 +2,18 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHearth, type Hearth } from '../../../app/core/index.js';
+import type { Hearth } from '../../../app/core/index.js';
 import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { buildPptx, buildXlsx } from '../../fixtures/documents/office.js';
 import { buildPdf } from '../../fixtures/documents/pdf.js';
-import { drain } from '../../fixtures/hearth-runner.js';
-import { makeTempDir } from '../../fixtures/temp-dir.js';
+import { drain, openTempHearth } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataDir: string;
 let hearth: Hearth;
 let spaceId: string;
 
-const open = () => createHearth({ dataDir, modelLibrary: path.join(temp.dir, 'models') });
+let open: () => Promise<Hearth>;
 
 async function addFile(name: string, bytes: Uint8Array | string) {
   const file = path.join(temp.dir, name);
@@ -23,10 +22,7 @@ async function addFile(name: string, bytes: Uint8Array | string) {
 }
 
 beforeEach(async () => {
-  temp = await makeTempDir();
-  dataDir = path.join(temp.dir, 'data');
-  hearth = await open();
-  spaceId = hearth.spaces.create('Contracts').id;
+  ({ temp, dataDir, open, hearth, spaceId } = await openTempHearth('Contracts'));
 });
 afterEach(async () => {
   await hearth.dispose();

@@ -7,18 +7,17 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHearth, type Hearth } from '../../../app/core/index.js';
+import type { Hearth } from '../../../app/core/index.js';
 import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
-import { makeTempDir } from '../../fixtures/temp-dir.js';
+import { drain, openTempHearth, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataDir: string;
 let hearth: Hearth;
 let spaceId: string;
 
-const open = () => createHearth({ dataDir, modelLibrary: path.join(temp.dir, 'models') });
+let open: () => Promise<Hearth>;
 
 async function addFile(name: string, bytes: Uint8Array | string, options: { project?: string; password?: string } = {}) {
   const file = path.join(temp.dir, name);
@@ -34,10 +33,7 @@ async function expectStoresAgree() {
 }
 
 beforeEach(async () => {
-  temp = await makeTempDir();
-  dataDir = path.join(temp.dir, 'data');
-  hearth = await open();
-  spaceId = hearth.spaces.create('Travel').id;
+  ({ temp, dataDir, open, hearth, spaceId } = await openTempHearth('Travel'));
 });
 afterEach(async () => {
   await hearth.dispose();

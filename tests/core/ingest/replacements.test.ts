@@ -8,21 +8,20 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHearth, type Hearth } from '../../../app/core/index.js';
+import type { Hearth } from '../../../app/core/index.js';
 import { Documents, Replacements } from '../../../app/core/ingest/index.js';
 import { openDatabase } from '../../../app/core/storage/index.js';
 import type { Citation } from '../../../schemas/index.js';
 import { buildPdf, type PdfBlock } from '../../fixtures/documents/pdf.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
-import { makeTempDir } from '../../fixtures/temp-dir.js';
+import { drain, openTempHearth, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataDir: string;
 let hearth: Hearth;
 let spaceId: string;
 
-const open = () => createHearth({ dataDir, modelLibrary: path.join(temp.dir, 'models') });
+let open: () => Promise<Hearth>;
 
 async function addFile(name: string, bytes: Uint8Array | string) {
   const file = path.join(temp.dir, name);
@@ -42,10 +41,7 @@ async function askForCitation(question: string, documentName: string): Promise<C
 const reread = async (documentId: string) => (await rpcStream(hearth, 'documents.reingest', { documentId })).result.document;
 
 beforeEach(async () => {
-  temp = await makeTempDir();
-  dataDir = path.join(temp.dir, 'data');
-  hearth = await open();
-  spaceId = hearth.spaces.create('Travel').id;
+  ({ temp, dataDir, open, hearth, spaceId } = await openTempHearth('Travel'));
 });
 afterEach(async () => {
   await hearth.dispose();
