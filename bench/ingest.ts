@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PDFParse } from 'pdf-parse';
 import { createHearth } from '../app/core/hearth.js';
-import { ParsePool } from '../app/core/ingest/parse-pool.js';
+import { ParsePool } from '../app/core/parsers/index.js';
 import { buildPdf, type PdfBlock } from '../tests/fixtures/documents/pdf.js';
 
 interface PdfFile {

@@ -16,7 +16,7 @@ import {
   type WireChatCompletion,
   type WireEmbeddingResponse,
   type WireRerankResponse,
-} from '../core/models/openai-wire.js';
+} from '../core/models/index.js';
 
 export interface OpenAIModels {
   chat(model: string): ChatModel | undefined;

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { z } from 'zod';
 import { HearthError } from '../../schemas/index.js';
-import { HostMessage, type WorkerMessage } from '../core/models/worker-protocol.js';
+import { HostMessage, type WorkerMessage } from '../core/threads/index.js';
 
 export interface WorkerCallContext {
   signal: AbortSignal;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ParsePool } from '../../app/core/ingest/parse-pool.js';
+import { ParsePool } from '../../app/core/parsers/index.js';
 import { LocalEmbedder } from '../../app/core/models/local-transformers.js';
 import { LocalLlamaChatModel } from '../../app/core/models/local-llama.js';
 import { completeChat } from '../../app/core/models/types.js';

@@ -4,14 +4,8 @@
  * in the text, and is sized in the embedder's own tokens, so no passage is cut short when it is embedded.
  */
 import { HearthError } from '../../../schemas/index.js';
-import type { Region } from './parsers/types.js';
-
-export interface Chunk {
-  headingPath: string[];
-  start: number;
-  end: number;
-  text: string;
-}
+import type { Chunk, ChunkLocation } from '../library/index.js';
+import type { Region } from '../parsers/index.js';
 
 /** How a chunk is sized: what the embedder reads of it (heading path and text together). */
 export interface ChunkBudget {
@@ -326,14 +320,6 @@ function* paragraphs(text: string): Generator<Block> {
     blockEnd = lineEnd;
   }
   if (blockStart >= 0) yield { start: blockStart, end: blockEnd, headingPath: blockPath, onlyHeadings: false };
-}
-
-export interface ChunkLocation {
-  pageStart?: number;
-  pageEnd?: number;
-  sheet?: string;
-  cells?: string;
-  slide?: number;
 }
 
 /** Where a chunk came from in the original file: the pages, sheet and cells, or slide its text overlaps. */

@@ -14,9 +14,8 @@ import type { KeywordIndex, VectorStore } from '../retrieval/index.js';
 import type { Spaces } from '../spaces/index.js';
 import { BlobStore, type Db } from '../storage/index.js';
 import { chunkBudget, chunkMarkdown, locateChunk } from './chunk.js';
-import { searchableText, type Documents, type StoredChunk } from './documents.js';
-import type { Replacements } from './replacements.js';
-import { formatOfFile, type ParsedDocument, type ParseInput } from './parsers/index.js';
+import { searchableText, type Documents, type Replacements, type StoredChunk } from '../library/index.js';
+import { formatOfFile, type ParsedDocument, type ParseInput } from '../parsers/index.js';
 
 export interface IngestDeps {
   db: Db;

@@ -28,5 +28,8 @@ export { importModel, type ImportRequest, type ImportResult } from './import.js'
 export { smokeCheck } from './smoke-check.js';
 export { openChatModel, openEmbedder, openReranker } from './providers.js';
 export { LocalEmbedder, LocalReranker, type BatchProgress, type LocalCallOptions, type LocalTransformersOptions } from './local-transformers.js';
-export { LocalLlamaChatModel, LlmInfo, type LocalLlamaOptions } from './local-llama.js';
+export { LocalLlamaChatModel, type LocalLlamaOptions } from './local-llama.js';
+export * from './llm-contract.js';
+export * from './transformers-contract.js';
 export { defaultLlmThreads, resolveLlmThreads } from './threads.js';
+export * from './openai-wire.js';

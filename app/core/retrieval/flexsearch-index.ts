@@ -10,7 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ScoredChunk } from './bm25-index.js';
 import { toStoredFacts, type ChunkFilter, type StoredFacts } from './filters.js';
-import type { IndexedChunk, KeywordEngine } from './keyword-index.js';
+import type { IndexedChunk, KeywordEngine } from './keyword-engine.js';
 import type { TextAnalyzer } from './text-analysis.js';
 
 const { Index } = FlexSearch;

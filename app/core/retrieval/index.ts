@@ -5,8 +5,6 @@
  */
 export { KeywordIndex, type IndexedChunk, type KeywordEngineKind, type KeywordIndexOptions, type KeywordSearchOptions } from './keyword-index.js';
 export { retrieve, retrievePassages, type PassageHit, type PassageSearchResult } from './retrieve.js';
-export { locateCitation } from './locate-citation.js';
-export { citedLocation, relocateCitation, relocatePassage, type NewReading, type PassageMatch, type PassagePlace, type ReadingChunk } from './relocate-citation.js';
 export {
   hybridSearch,
   retrievalModes,

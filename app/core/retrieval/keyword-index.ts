@@ -12,17 +12,14 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { z } from 'zod';
 import { Bm25Index, defaultBm25, type Bm25Parameters, type ScoredChunk } from './bm25-index.js';
-import type { ChunkFacts, ChunkFilter } from './filters.js';
+import type { ChunkFilter } from './filters.js';
 import { FlexSearchEngine, type FlexTokenize } from './flexsearch-index.js';
+import type { IndexedChunk, KeywordEngine } from './keyword-engine.js';
 import { defaultTextAnalyzer, type TextAnalyzer } from './text-analysis.js';
 
-export interface IndexedChunk extends ChunkFacts {
-  id: number;
-  /** What is searched: the chunk's heading path and text. */
-  text: string;
-}
-
 export type KeywordEngineKind = 'bm25' | 'flexsearch';
+
+export type { IndexedChunk } from './keyword-engine.js';
 
 export interface KeywordIndexOptions {
   /** Default `bm25`. */
@@ -41,14 +38,6 @@ export interface KeywordSearchOptions {
   filter?: ChunkFilter;
 }
 
-/** What each engine does; how it saves is its own business. */
-export interface KeywordEngine {
-  readonly size: number;
-  add(chunks: Iterable<IndexedChunk>): void;
-  remove(chunkIds: Iterable<number>): void;
-  search(query: string, limit: number, filter?: ChunkFilter): ScoredChunk[];
-  save(folder: string, generation: number): Promise<void>;
-}
 
 export class KeywordIndex {
   private readonly engines = new Map<string, KeywordEngine>();

@@ -4,13 +4,13 @@
  * only documents whose ingest has finished (`ready`) are cited.
  */
 import type { RetrievalHit } from '../../../schemas/index.js';
-import { toStoredChunk, type ChunkRow } from '../ingest/documents.js';
+import { toStoredChunk, type ChunkRow } from '../library/index.js';
 import type { Db } from '../storage/index.js';
 import type { CallOptions } from '../models/index.js';
 import { searchableSpaces } from './filters.js';
 import { hybridSearch, type HybridSearchDeps, type HybridSearchRequest, type HybridTimings, type ModeRanks, type RetrievedChunk } from './hybrid.js';
 import type { KeywordIndex } from './keyword-index.js';
-import { citedLocation } from './relocate-citation.js';
+import { citedLocation } from '../citations/index.js';
 
 const snippetLength = 240;
 

@@ -6,11 +6,23 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Schema, Table } from 'apache-arrow';
-import type { EmbedderIdentity, VectorRow } from './vector-store.js';
+import type { ChunkFacts } from './filters.js';
 
 // LanceDB checks `instanceof` against the CommonJS build of apache-arrow it requires; an ESM import would load
 // a second copy whose tables it rejects. apache-arrow is LanceDB's peer dependency (installed with it).
 const arrow = createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow');
+
+export interface EmbedderIdentity {
+  readonly id: string;
+  readonly dimensions: number;
+}
+
+export interface VectorRow extends ChunkFacts {
+  chunkId: number;
+  vector: Float32Array;
+  /** Stored only when the store keeps text (`fullText`). */
+  text?: string;
+}
 
 export const metaEmbedder = 'hearth.embedder';
 export const metaDimensions = 'hearth.dimensions';

@@ -18,8 +18,10 @@
 import * as lancedb from '@lancedb/lancedb';
 import { mkdir } from 'node:fs/promises';
 import { HearthError } from '../../../schemas/index.js';
-import { compileFilter, type ChunkFacts, type ChunkFilter } from './filters.js';
-import { metaDimensions, metaEmbedder, normalized, tableName, tableSchema, toArrowTable } from './vector-rows.js';
+import { compileFilter, type ChunkFilter } from './filters.js';
+import { metaDimensions, metaEmbedder, normalized, tableName, tableSchema, toArrowTable, type EmbedderIdentity, type VectorRow } from './vector-rows.js';
+
+export type { EmbedderIdentity, VectorRow } from './vector-rows.js';
 
 export type AnnIndexKind = 'ivf_rq' | 'ivf_pq' | 'ivf_flat';
 
@@ -43,18 +45,6 @@ export interface VectorStoreOptions {
    * 0.689) at a sixth of the latency (docs/benchmarks.md).
    */
   fullText?: boolean;
-}
-
-export interface EmbedderIdentity {
-  readonly id: string;
-  readonly dimensions: number;
-}
-
-export interface VectorRow extends ChunkFacts {
-  chunkId: number;
-  vector: Float32Array;
-  /** Stored only when the store keeps text (`fullText`). */
-  text?: string;
 }
 
 export interface VectorHit {

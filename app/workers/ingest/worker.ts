@@ -15,8 +15,10 @@ import {
   type ParsedDocument,
   type ParseInput,
   type PdfScan,
-} from '../../core/ingest/parsers/index.js';
-import { ComposePdfParams, ParseParams, ScanPdfParams } from '../../core/ingest/worker-contract.js';
+  ComposePdfParams,
+  ParseParams,
+  ScanPdfParams,
+} from '../../core/parsers/index.js';
 import { parseParams, serveWorker } from '../runtime.js';
 
 /** What the pool passes as `workerData`. */

@@ -4,7 +4,7 @@
  * grammar when asked — and streams the text to the host until it stops, runs out or is cancelled.
  */
 import type { ChatHistoryItem, LlamaChatResponse } from 'node-llama-cpp';
-import type { LlmChatEvent, LlmChatParams, LlmChatResult } from '../../core/models/local-llama.js';
+import type { LlmChatEvent, LlmChatParams, LlmChatResult } from '../../core/models/index.js';
 import type { WorkerCallContext } from '../runtime.js';
 import type { LoadedModel } from './loaded-model.js';
 

@@ -20,8 +20,8 @@ import {
 } from 'node-llama-cpp';
 import type { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
-import { readGgufSummary } from '../../core/models/gguf-info.js';
-import type { LlmInfo, LlmLoadParams } from '../../core/models/local-llama.js';
+import { readGgufSummary } from '../../core/models/index.js';
+import type { LlmInfo, LlmLoadParams } from '../../core/models/index.js';
 import { checkFit, tooLargeFrom } from './fit-check.js';
 import { deviceOf, openLlama } from './open-llama.js';
 import { SequencePool } from './sequence-pool.js';

@@ -4,7 +4,7 @@
  */
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { HearthError } from '../../../schemas/index.js';
-import type { LlmInfo, LlmLoadParams } from '../../core/models/local-llama.js';
+import type { LlmInfo, LlmLoadParams } from '../../core/models/index.js';
 
 type GpuSetting = NonNullable<LlmLoadParams['gpu']>;
 

@@ -4,7 +4,7 @@
  * `unload` and `halt`. Native binaries only: nothing is compiled or downloaded.
  */
 import { HearthError } from '../../../schemas/index.js';
-import { LlmChatParams, LlmLoadParams, type LlmChatResult, type LlmInfo } from '../../core/models/local-llama.js';
+import { LlmChatParams, LlmLoadParams, type LlmChatResult, type LlmInfo } from '../../core/models/index.js';
 import { parseParams, serveWorker } from '../runtime.js';
 import { generateReply } from './generate-reply.js';
 import { LoadedModel } from './loaded-model.js';

@@ -13,7 +13,7 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { HearthError } from '../../../schemas/index.js';
-import type { EmbedResult, TransformersLoadParams, TransformersModelInfo } from '../../core/models/local-transformers.js';
+import type { EmbedResult, TransformersLoadParams, TransformersModelInfo } from '../../core/models/index.js';
 import { loadFailure, maxTokens, type ModelFolder } from './model-folder.js';
 
 export interface LoadedModel {

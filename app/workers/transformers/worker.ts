@@ -3,7 +3,7 @@
  * host to every fresh worker), and answers `info`, `embed`, `count` and `rerank`. Nothing here touches the network.
  */
 import { HearthError } from '../../../schemas/index.js';
-import { CountParams, EmbedParams, RerankParams, TransformersLoadParams, type TransformersModelInfo } from '../../core/models/local-transformers.js';
+import { CountParams, EmbedParams, RerankParams, TransformersLoadParams, type TransformersModelInfo } from '../../core/models/index.js';
 import { parseParams, serveWorker } from '../runtime.js';
 import { loadModel, type LoadedModel } from './loaded-model.js';
 import { checkModelFolder } from './model-folder.js';

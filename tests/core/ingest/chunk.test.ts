@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkBudget, chunkMarkdown, locateChunk, searchableText, type Chunk, type ChunkOptions } from '../../../app/core/ingest/index.js';
+import { chunkBudget, chunkMarkdown, locateChunk, type ChunkOptions } from '../../../app/core/ingest/index.js';
+import { searchableText, type Chunk } from '../../../app/core/library/index.js';
 import { HashEmbedder } from '../../../app/core/models/index.js';
 import { LocalEmbedder } from '../../../app/core/models/local-transformers.js';
 import { estimateTokens } from '../../../app/core/models/token-estimate.js';

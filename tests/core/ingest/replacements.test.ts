@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Hearth } from '../../../app/core/index.js';
-import { Documents, Replacements } from '../../../app/core/ingest/index.js';
+import { Documents, Replacements } from '../../../app/core/library/index.js';
 import { openDatabase } from '../../../app/core/storage/index.js';
 import type { Citation } from '../../../schemas/index.js';
 import { buildPdf, type PdfBlock } from '../../fixtures/documents/pdf.js';

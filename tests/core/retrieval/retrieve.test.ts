@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Documents, searchableText, type StoredChunk } from '../../../app/core/ingest/index.js';
-import type { ChunkLocation } from '../../../app/core/ingest/chunk.js';
+import { Documents, searchableText, type ChunkLocation, type StoredChunk } from '../../../app/core/library/index.js';
 import { HashEmbedder } from '../../../app/core/models/index.js';
 import { KeywordIndex, retrieve, retrievePassages, syncSpaceVectors, VectorStore } from '../../../app/core/retrieval/index.js';
 import { Spaces } from '../../../app/core/spaces/index.js';
