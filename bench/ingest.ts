@@ -127,7 +127,7 @@ for (const size of [...new Set([1, workers])]) {
       const space = hearth.spaces.create(`bench ${round}`);
       const start = performance.now();
       for (const file of files) {
-        const steps = hearth.ingest(space.id, { kind: 'bytes', name: file.name, base64: Buffer.from(file.bytes).toString('base64') });
+        const steps = hearth.stream('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: file.name, base64: Buffer.from(file.bytes).toString('base64') } });
         let step = await steps.next();
         while (!step.done) step = await steps.next();
         if (step.value.status !== 'indexed') throw new Error(`${file.name}: ${step.value.status}`);

@@ -27,6 +27,7 @@ export const ErrorCode = z.enum([
   'REMOTE_ERROR', // a remote model server answered with an error
   'TIMEOUT',
   'INTERNAL',
+  'CLOSING', // Hearth is shutting down and takes no new calls
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

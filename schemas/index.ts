@@ -2,4 +2,4 @@
 export * from './errors.js';
 export * from './domain.js';
 export * from './models.js';
-export * from './rpc.js';
+export * from './rpc/index.js';

@@ -3,7 +3,7 @@
  * that window's top frame while it shows one of the app's own pages. It moves frames and knows no methods.
  */
 import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
-import { RpcSession, type Dispatcher } from '../core/index.js';
+import { RpcSession, localOwner, type Dispatcher } from '../core/index.js';
 import type { AppOrigin } from './app-origin.js';
 import { FRAME_CHANNEL } from './frame-channel.js';
 
@@ -55,7 +55,7 @@ export class IpcRpcHost {
       console.warn(`[hearth] dropped an RPC frame from an untrusted sender (web contents ${event.sender.id}).`);
       return;
     }
-    entry.session ??= new RpcSession(this.dispatcher, (reply) => {
+    entry.session ??= new RpcSession(this.dispatcher, localOwner, (reply) => {
       if (!entry.contents.isDestroyed()) entry.contents.send(FRAME_CHANNEL, reply);
     });
     entry.session.receive(frame);

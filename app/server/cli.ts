@@ -151,7 +151,7 @@ async function ingest(
   for (const file of await expand(paths)) {
     try {
       // The password is tried on every encrypted PDF given; other files do not use it.
-      const run = hearth.ingest(space.id, { kind: 'path', path: file }, undefined, { project: options.project?.trim(), password: options.password });
+      const run = hearth.stream('documents.ingest', { spaceId: space.id, source: { kind: 'path', path: file }, project: options.project?.trim(), password: options.password });
       let step = await run.next();
       while (!step.done) step = await run.next();
       const { document, status } = step.value;
@@ -197,7 +197,7 @@ async function ask(
   if (!question) throw new UsageError('ask needs a question');
   const space: Space | undefined = hearth.spaces.resolve(spaceName);
   if (!space) throw new HearthError('NOT_FOUND', `There is no space "${spaceName}". Create it with: hearth ingest <files> --space "${spaceName}"`);
-  const run = hearth.ask({ spaceId: space.id, question });
+  const run = hearth.stream('chat.ask', { spaceId: space.id, question });
   let step = await run.next();
   while (!step.done) {
     if (!json && step.value.type === 'delta') out.write(step.value.text);

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RpcSession, type Hearth } from '../core/index.js';
+import { RpcSession, localOwner, type Hearth } from '../core/index.js';
 import { hearthVersion } from '../core/package-root.js';
 
 export interface WebServerOptions {
@@ -92,7 +92,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 }
 
 function attach(ws: WebSocket, hearth: Hearth): void {
-  const session = new RpcSession(hearth.dispatcher, (frame) => {
+  const session = new RpcSession(hearth.dispatcher, localOwner, (frame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   });
   ws.on('message', (data, isBinary) => {

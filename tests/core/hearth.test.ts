@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearth, type Hearth } from '../../app/core/index.js';
 import { HearthError } from '../../schemas/index.js';
 import { russianNotes, travelPolicy } from '../fixtures/documents.js';
-import { drain } from '../fixtures/hearth-runner.js';
+import { drain, ingestFile, search } from '../fixtures/hearth-runner.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
@@ -25,7 +25,7 @@ async function stop(hearth: Hearth): Promise<void> {
 async function ingestText(hearth: Hearth, spaceId: string, name: string, text: string) {
   const file = path.join(temp.dir, name);
   await writeFile(file, text);
-  return drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
+  return ingestFile(hearth, spaceId, { kind: 'path', path: file });
 }
 
 beforeEach(async () => {
@@ -47,11 +47,11 @@ describe('Hearth core on real files', () => {
     expect(result.status).toBe('indexed');
     expect(result.document).toMatchObject({ name: 'policy.md', format: 'markdown', chunkCount: 4 });
 
-    const before = await drain(first.ask({ spaceId: space.id, question: 'How long do I have to claim a refund for train tickets?' }));
+    const before = await drain(first.stream('chat.ask', { spaceId: space.id, question: 'How long do I have to claim a refund for train tickets?' }));
     await stop(first);
 
     const second = await start();
-    const after = await drain(second.ask({ spaceId: space.id, question: 'How long do I have to claim a refund for train tickets?' }));
+    const after = await drain(second.stream('chat.ask', { spaceId: space.id, question: 'How long do I have to claim a refund for train tickets?' }));
     expect(after.result.citations).toEqual(before.result.citations);
     expect(after.result.content).toBe(before.result.content);
 
@@ -80,9 +80,9 @@ describe('Hearth core on real files', () => {
     const hearth = await start();
     const space = hearth.spaces.create('Work');
     await ingestText(hearth, space.id, 'policy.md', travelPolicy);
-    const first = await drain(hearth.ask({ spaceId: space.id, question: 'hotel cap in Europe' }));
+    const first = await drain(hearth.stream('chat.ask', { spaceId: space.id, question: 'hotel cap in Europe' }));
     const conversationId = first.result.conversationId;
-    await drain(hearth.ask({ spaceId: space.id, question: 'conference hotels', conversationId }));
+    await drain(hearth.stream('chat.ask', { spaceId: space.id, question: 'conference hotels', conversationId }));
     const messages = hearth.conversations.messages(conversationId);
     expect(messages.map((message) => [message.role, message.content.slice(0, 17)])).toEqual([
       ['user', 'hotel cap in Euro'],
@@ -97,7 +97,7 @@ describe('Hearth core on real files', () => {
     const hearth = await start();
     const space = hearth.spaces.create('Документы');
     await ingestText(hearth, space.id, 'возврат.md', russianNotes);
-    const hits = await hearth.search(space.id, 'ЖЕЛЕЗНОДОРОЖНЫХ билетов', 5);
+    const hits = await search(hearth, space.id, 'ЖЕЛЕЗНОДОРОЖНЫХ билетов', 5);
     expect(hits[0]?.citation.headingPath).toEqual(['Политика возврата']);
     expect(hits[0]?.text).toContain('железнодорожных билетов');
   });
@@ -107,8 +107,8 @@ describe('Hearth core on real files', () => {
     const work = hearth.spaces.create('Work');
     const home = hearth.spaces.create('Home');
     await ingestText(hearth, work.id, 'policy.md', travelPolicy);
-    expect(await hearth.search(home.id, 'refund train tickets', 5)).toEqual([]);
-    const answer = await drain(hearth.ask({ spaceId: home.id, question: 'refund train tickets' }));
+    expect(await search(hearth, home.id, 'refund train tickets', 5)).toEqual([]);
+    const answer = await drain(hearth.stream('chat.ask', { spaceId: home.id, question: 'refund train tickets' }));
     expect(answer.result.citations).toEqual([]);
     expect(answer.result.content).toContain('Nothing in this space');
   });
@@ -130,7 +130,7 @@ describe('Hearth core on real files', () => {
     await rm(path.join(dataDir, 'keyword'), { recursive: true, force: true });
 
     const second = await start();
-    expect((await second.search(space.id, 'conference hotels exempt', 3))[0]?.citation.headingPath).toEqual([
+    expect((await search(second, space.id, 'conference hotels exempt', 3))[0]?.citation.headingPath).toEqual([
       'Travel policy',
       'Hotels',
       'Exceptions',
@@ -141,7 +141,7 @@ describe('Hearth core on real files', () => {
     // A manifest from an older generation (a crash between SQLite's commit and the index save) is rebuilt too.
     await writeFile(path.join(dataDir, 'keyword', space.id, 'manifest.json'), JSON.stringify({ generation: 0, keys: [] }));
     const third = await start();
-    expect(await third.search(space.id, 'receipts required', 3)).not.toEqual([]);
+    expect(await search(third, space.id, 'receipts required', 3)).not.toEqual([]);
   });
 
   it('keeps the original bytes in the content-addressed store', async () => {
@@ -157,7 +157,7 @@ describe('Hearth core on real files', () => {
     const space = hearth.spaces.create('Work');
     await ingestText(hearth, space.id, 'policy.md', travelPolicy);
     const controller = new AbortController();
-    const run = hearth.ask({ spaceId: space.id, question: 'hotel cap' }, controller.signal);
+    const run = hearth.stream('chat.ask', { spaceId: space.id, question: 'hotel cap' }, { signal: controller.signal });
     const first = await run.next();
     expect(first.value).toMatchObject({ type: 'conversation' });
     controller.abort();
@@ -168,8 +168,8 @@ describe('Hearth core on real files', () => {
 
   it('refuses unknown spaces and documents with NOT_FOUND', async () => {
     const hearth = await start();
-    await expect(hearth.search('no-such-space', 'x', 3)).rejects.toBeInstanceOf(HearthError);
-    await expect(drain(hearth.ingest('no-such-space', { kind: 'bytes', name: 'a.md', base64: 'eA==' }))).rejects.toMatchObject({
+    await expect(search(hearth, 'no-such-space', 'x', 3)).rejects.toBeInstanceOf(HearthError);
+    await expect(ingestFile(hearth, 'no-such-space', { kind: 'bytes', name: 'a.md', base64: 'eA==' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(() => hearth.documents.get('nope')).toThrow(/no document/);

@@ -7,11 +7,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHearth, RpcSession, type Hearth } from '../../app/core/index.js';
+import { createHearth, localOwner, RpcSession, type Hearth } from '../../app/core/index.js';
 import { importModel, type Embedder } from '../../app/core/models/index.js';
 import type { IngestProgress, IngestResult, ServerFrame, SpacePrepareProgress } from '../../schemas/index.js';
 import { writeTinyEncoder } from '../fixtures/models/onnx/index.js';
-import { drain } from '../fixtures/hearth-runner.js';
+import { drain, ingestFile, search } from '../fixtures/hearth-runner.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
 
 const WORDS = 'the fire in hearth keeps kitchen warm bread oven winter snow night library document search river forest music school coffee milk'.split(' ');
@@ -53,10 +53,10 @@ beforeEach(async () => {
   for (const name of ['kitchen', 'library']) {
     const file = path.join(temp.dir, `${name}.md`);
     await writeFile(file, handbook(name, 120));
-    passages += (await drain(hearth.ingest(spaceId, { kind: 'path', path: file }))).result.document.chunkCount;
+    passages += (await ingestFile(hearth, spaceId, { kind: 'path', path: file })).result.document.chunkCount;
   }
   // With the built-in hash embedder the space was prepared by the ingest itself.
-  expect(await drain(hearth.prepareSpace(spaceId))).toEqual({ events: [], result: { status: 'current', embedded: 0, removed: 0 } });
+  expect(await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }))).toEqual({ events: [], result: { status: 'current', embedded: 0, removed: 0 } });
 });
 
 afterEach(async () => {
@@ -88,7 +88,7 @@ async function ingestHeldBy(embedder: Embedder) {
   const held = gate(embedder);
   const file = path.join(temp.dir, 'garden.md');
   await writeFile(file, handbook('garden', 4));
-  const ingesting = drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
+  const ingesting = ingestFile(hearth, spaceId, { kind: 'path', path: file });
   await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
   return { held, ingesting };
 }
@@ -97,7 +97,7 @@ async function ingestHeldBy(embedder: Embedder) {
 async function expectIndexedInEveryStore(ingesting: Promise<{ events: IngestProgress[]; result: IngestResult }>): Promise<void> {
   const { result } = await ingesting;
   expect(result.status).toBe('indexed');
-  const counts = await hearth.storeCounts(spaceId);
+  const counts = await hearth.indexes.storeCounts(spaceId);
   expect(counts.sqliteChunkIds).toHaveLength(passages + result.document.chunkCount);
   expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
 }
@@ -117,10 +117,10 @@ describe('preparing a space for a new embedding model', () => {
     expect(passages).toBeGreaterThan(3 * 64);
     const embedder = await switchEmbedder('mini', encoders.mini);
 
-    const run = hearth.prepareSpace(spaceId);
+    const run = hearth.stream('spaces.prepare', { spaceId: spaceId });
     const first = await run.next();
     expect(first.value).toEqual({ stage: 'embedding', done: 0, total: passages });
-    expect(hearth.preparationState(spaceId)).toEqual({ status: 'embedding', embedderId: embedder.id, done: 0, total: passages });
+    expect(hearth.indexes.preparationState(spaceId)).toEqual({ status: 'embedding', embedderId: embedder.id, done: 0, total: passages });
     const rest = await drain(run);
     const events = [first.value as SpacePrepareProgress, ...rest.events];
     expectInOrderUpTo(events, passages);
@@ -128,9 +128,9 @@ describe('preparing a space for a new embedding model', () => {
     expect(events.map((event) => event.done)).toEqual([0, ...Array.from({ length: Math.ceil(passages / 64) }, (_, i) => Math.min((i + 1) * 64, passages))]);
     expect(rest.result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
 
-    expect(hearth.preparationState(spaceId)).toEqual({ status: 'idle' });
-    expect(await drain(hearth.prepareSpace(spaceId))).toEqual({ events: [], result: { status: 'current', embedded: 0, removed: 0 } });
-    const counts = await hearth.storeCounts(spaceId);
+    expect(hearth.indexes.preparationState(spaceId)).toEqual({ status: 'idle' });
+    expect(await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }))).toEqual({ events: [], result: { status: 'current', embedded: 0, removed: 0 } });
+    const counts = await hearth.indexes.storeCounts(spaceId);
     expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
   });
 
@@ -139,8 +139,8 @@ describe('preparing a space for a new embedding model', () => {
     const { open, calls } = gate(embedder);
     const first = { frames: [] as ServerFrame[] };
     const second = { frames: [] as ServerFrame[] };
-    const firstWindow = new RpcSession(hearth.dispatcher, (frame) => first.frames.push(frame));
-    const secondWindow = new RpcSession(hearth.dispatcher, (frame) => second.frames.push(frame));
+    const firstWindow = new RpcSession(hearth.dispatcher, localOwner, (frame) => first.frames.push(frame));
+    const secondWindow = new RpcSession(hearth.dispatcher, localOwner, (frame) => second.frames.push(frame));
     const request = { type: 'request', id: 'prepare-1', method: 'spaces.prepare', params: { spaceId } };
 
     firstWindow.receive(request);
@@ -148,12 +148,12 @@ describe('preparing a space for a new embedding model', () => {
     secondWindow.receive(request);
     await vi.waitFor(() => expect(second.frames).toContainEqual({ type: 'event', id: 'prepare-1', event: { stage: 'embedding', done: 0, total: passages } }));
     let searched = false;
-    const search = hearth.search(spaceId, 'bread oven kitchen', 3).finally(() => (searched = true));
+    const searching = search(hearth, spaceId, 'bread oven kitchen', 3).finally(() => (searched = true));
 
     // The first window stops watching while the first batch is still being embedded.
     firstWindow.receive({ type: 'cancel', id: 'prepare-1' });
     await vi.waitFor(() => expect(first.frames.at(-1)).toMatchObject({ type: 'error', id: 'prepare-1', error: { code: 'CANCELLED' } }));
-    expect(hearth.preparationState(spaceId)).toMatchObject({ status: 'embedding', done: 0, total: passages });
+    expect(hearth.indexes.preparationState(spaceId)).toMatchObject({ status: 'embedding', done: 0, total: passages });
     expect(searched).toBe(false);
 
     open();
@@ -167,9 +167,9 @@ describe('preparing a space for a new embedding model', () => {
     expect(batches).toHaveLength(Math.ceil(passages / 64));
     expect(first.frames.filter((frame) => frame.type === 'event')).toHaveLength(1);
 
-    const hits = await search;
+    const hits = await searching;
     expect(hits.length).toBeGreaterThan(0);
-    const counts = await hearth.storeCounts(spaceId);
+    const counts = await hearth.indexes.storeCounts(spaceId);
     expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
     firstWindow.dispose();
     secondWindow.dispose();
@@ -180,7 +180,7 @@ describe('preparing a space for a new embedding model', () => {
 
     // The model changes while the garden handbook is being embedded by the old one; the space is re-embedded.
     await switchEmbedder('mini', encoders.mini);
-    expect((await drain(hearth.prepareSpace(spaceId))).result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
+    expect((await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }))).result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
     held.open();
 
     // The old model's vectors (384 numbers, where the new model makes 32) were never written: the garden
@@ -190,12 +190,12 @@ describe('preparing a space for a new embedding model', () => {
 
   it('finishes an ingest whose local embedding model was replaced while it embedded', async () => {
     const mini = await switchEmbedder('mini', encoders.mini);
-    await drain(hearth.prepareSpace(spaceId));
+    await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }));
     const { held, ingesting } = await ingestHeldBy(mini);
 
     // The switch closes the old model while the ingest still waits on it.
     await switchEmbedder('other', encoders.other);
-    await drain(hearth.prepareSpace(spaceId));
+    await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }));
     held.open();
 
     await expectIndexedInEveryStore(ingesting);
@@ -204,11 +204,11 @@ describe('preparing a space for a new embedding model', () => {
   it('follows a watcher over to the new run when the model is switched again midway', async () => {
     const mini = await switchEmbedder('mini', encoders.mini);
     const held = gate(mini);
-    const watcher = hearth.prepareSpace(spaceId);
+    const watcher = hearth.stream('spaces.prepare', { spaceId: spaceId });
     expect((await watcher.next()).value).toEqual({ stage: 'embedding', done: 0, total: passages });
 
     const other = await switchEmbedder('other', encoders.other);
-    const again = drain(hearth.prepareSpace(spaceId));
+    const again = drain(hearth.stream('spaces.prepare', { spaceId: spaceId }));
     held.open();
     const followed = await drain(watcher);
     // The run for the first model was given up; the watcher saw the new run from its start.
@@ -216,12 +216,12 @@ describe('preparing a space for a new embedding model', () => {
     expect(followed.result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
     expect(followed.events.at(-1)).toEqual({ stage: 'embedding', done: passages, total: passages });
     expect((await again).result).toEqual(followed.result);
-    expect(hearth.preparationState(spaceId)).toEqual({ status: 'idle' });
-    expect((await hearth.storeCounts(spaceId)).vectorChunkIds).toHaveLength(passages);
+    expect(hearth.indexes.preparationState(spaceId)).toEqual({ status: 'idle' });
+    expect((await hearth.indexes.storeCounts(spaceId)).vectorChunkIds).toHaveLength(passages);
     expect(other.id).not.toBe(mini.id);
   });
 
   it('refuses an unknown space with NOT_FOUND', async () => {
-    await expect(drain(hearth.prepareSpace('no-such-space'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(drain(hearth.stream('spaces.prepare', { spaceId: 'no-such-space' }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -4,3 +4,4 @@
  */
 export { locateCitation } from './locate-citation.js';
 export { citedLocation, relocateCitation, relocatePassage, type NewReading, type PassageMatch, type PassagePlace, type ReadingChunk } from './relocate-citation.js';
+export { citationsHandlers } from './handlers.js';

@@ -48,7 +48,7 @@ export class Replacements {
     }
     throw new HearthError(
       'NOT_FOUND',
-      `Document ${documentId} was deleted from the library, so its passages can no longer be shown. Add the file again to read it.`,
+      `Document ${documentId} was deleted from the library, so it can no longer be shown or read again. Refresh the document list, or add the file again.`,
       { documentId },
     );
   }

@@ -33,3 +33,4 @@ export * from './llm-contract.js';
 export * from './transformers-contract.js';
 export { defaultLlmThreads, resolveLlmThreads } from './threads.js';
 export * from './openai-wire.js';
+export { modelsHandlers } from './handlers.js';

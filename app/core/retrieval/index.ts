@@ -34,3 +34,5 @@ export {
 export { syncSpaceVectors, type VectorSourceChunk, type VectorSyncProgress, type VectorSyncRequest, type VectorSyncResult } from './vector-sync.js';
 export { createTextAnalyzer, defaultTextAnalyzer, type TextAnalyzer, type TextAnalyzerOptions } from './text-analysis.js';
 export { defaultBm25, type Bm25Parameters, type ScoredChunk } from './bm25-index.js';
+export { SpaceIndexes, type OpenSpace, type SpaceIndexesDeps } from './space-indexes.js';
+export { searchHandlers } from './handlers.js';

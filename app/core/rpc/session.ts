@@ -1,10 +1,12 @@
 /**
  * One connection's worth of RPC: it reads client frames, runs them through the dispatcher, streams events
  * back, and cancels work by id. Electron IPC and the WebSocket server each make one session per window or
- * socket; a malformed frame is answered with a typed error and never ends the session.
+ * socket, for the caller the transport established; a malformed frame is answered with a typed error and never
+ * ends the session.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ClientFrame, HearthError, type ServerFrame } from '../../../schemas/index.js';
+import type { Caller } from '../team/index.js';
 import { describeIssues, type Dispatcher } from './dispatcher.js';
 
 export class RpcSession {
@@ -13,6 +15,8 @@ export class RpcSession {
 
   constructor(
     private readonly dispatcher: Dispatcher,
+    /** Who is on the other end, as the transport established it; every call of this session is made as them. */
+    private readonly caller: Caller,
     private readonly send: (frame: ServerFrame) => void,
     private readonly onInternalError: (error: unknown) => void = (error) => console.error('[hearth] internal error', error),
   ) {}
@@ -62,7 +66,7 @@ export class RpcSession {
     const controller = new AbortController();
     this.inFlight.set(id, controller);
     try {
-      const outcome = this.dispatcher.dispatch(method, params, { signal: controller.signal });
+      const outcome = this.dispatcher.dispatch(method, params, { signal: controller.signal, caller: this.caller });
       if (outcome.kind === 'call') {
         this.emit({ type: 'result', id, result: await outcome.result });
         return;

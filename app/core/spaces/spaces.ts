@@ -40,6 +40,11 @@ export class Spaces {
     return { id, name: trimmed, createdAt: now, documentCount: 0 };
   }
 
+  /** Every space's id (what a caller's access list is drawn from). */
+  ids(): string[] {
+    return (this.db.prepare('SELECT id FROM spaces ORDER BY created_at').all() as { id: string }[]).map((row) => row.id);
+  }
+
   get(id: string): Space {
     const row = this.db.prepare(`${selectSpaces} WHERE s.id = ?`).get(id) as SpaceRow | undefined;
     if (!row) throw new HearthError('NOT_FOUND', `There is no space with id ${id}.`, { spaceId: id });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { askQuestion } from '../../../app/core/chat/index.js';
 import { createHearth, type Hearth } from '../../../app/core/index.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain } from '../../fixtures/hearth-runner.js';
+import { drain, ingestFile, search } from '../../fixtures/hearth-runner.js';
 import { ScriptedChatModel } from '../../fixtures/scripted-models.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
 
@@ -18,7 +18,7 @@ beforeEach(async () => {
   spaceId = hearth.spaces.create('Work').id;
   const file = path.join(temp.dir, 'policy.md');
   await writeFile(file, travelPolicy);
-  await drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
+  await ingestFile(hearth, spaceId, { kind: 'path', path: file });
 });
 afterEach(async () => {
   await hearth.dispose();
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 const deps = (chatModel?: () => Promise<ScriptedChatModel | undefined>) => ({
   conversations: hearth.conversations,
-  retrieve: (query: string, limit: number) => hearth.search(spaceId, query, limit),
+  retrieve: (query: string, limit: number) => search(hearth, spaceId, query, limit),
   ...(chatModel ? { chatModel } : {}),
 });
 

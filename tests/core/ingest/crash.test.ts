@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearth } from '../../../app/core/index.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
+import { search } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 beforeEach(async () => (temp = await makeTempDir()));
@@ -46,14 +47,14 @@ describe('a real process kill in the middle of ingest', () => {
       try {
         const space = hearth.spaces.resolve('Crash');
         if (!space) continue; // killed before the space was created
-        const counts = await hearth.storeCounts(space.id);
+        const counts = await hearth.indexes.storeCounts(space.id);
         expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
         expect(counts.keywordChunks).toBe(counts.sqliteChunkIds.length);
         // Every listed document is found by its own marker, and nothing unlisted is.
         const listed = new Set(hearth.documents.list(space.id).map((document) => document.name));
         expect(listed.size).toBeGreaterThanOrEqual(ingested);
         for (let n = 0; n < files.length; n++) {
-          const hits = await hearth.search(space.id, `zq${n}x`, 3);
+          const hits = await search(hearth, space.id, `zq${n}x`, 3);
           const found = hits.some((hit) => hit.citation.documentName === `note-${n}.md` && hit.text.includes(`zq${n}x`));
           expect(found, `note-${n}.md listed=${listed.has(`note-${n}.md`)} found=${found}`).toBe(listed.has(`note-${n}.md`));
         }

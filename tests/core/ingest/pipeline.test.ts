@@ -3,10 +3,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Hearth } from '../../../app/core/index.js';
+import type { SearchFilter } from '../../../schemas/index.js';
 import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { buildPptx, buildXlsx } from '../../fixtures/documents/office.js';
 import { buildPdf } from '../../fixtures/documents/pdf.js';
-import { drain, openTempHearth } from '../../fixtures/hearth-runner.js';
+import { drain, ingestFile, openTempHearth, search } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataDir: string;
@@ -18,7 +19,7 @@ let open: () => Promise<Hearth>;
 async function addFile(name: string, bytes: Uint8Array | string) {
   const file = path.join(temp.dir, name);
   await writeFile(file, bytes);
-  return drain(hearth.ingest(spaceId, { kind: 'path', path: file }));
+  return ingestFile(hearth, spaceId, { kind: 'path', path: file });
 }
 
 beforeEach(async () => {
@@ -39,23 +40,23 @@ describe('the ingest pipeline on real formats', () => {
     });
     const { result } = await addFile('agreement.pdf', pdf);
     expect(result.document).toMatchObject({ format: 'pdf', pageCount: 2 });
-    const [pdfHit] = await hearth.search(spaceId, 'late delivery penalty per week', 3);
+    const [pdfHit] = await search(hearth, spaceId, 'late delivery penalty per week', 3);
     expect(pdfHit!.citation).toMatchObject({ documentName: 'agreement.pdf', page: 2 });
     const text = (await hearth.documents.text(result.document.id)).slice(pdfHit!.citation.start, pdfHit!.citation.end);
     expect(text).toContain('two percent per week');
 
     await addFile('budget.xlsx', await buildXlsx([{ name: 'Q3', rows: [['Item', 'Cost'], ['Turbine blades', 41000], ['Gearbox', 12000]] }]));
-    const [sheetHit] = await hearth.search(spaceId, 'turbine blades cost', 3);
+    const [sheetHit] = await search(hearth, spaceId, 'turbine blades cost', 3);
     expect(sheetHit!.citation).toMatchObject({ documentName: 'budget.xlsx', sheet: 'Q3' });
     expect(sheetHit!.citation.cells).toMatch(/^A1:B\d+$/);
 
     await addFile('kickoff.pptx', await buildPptx([{ title: 'Welcome' }, { title: 'Milestones', bullets: ['Foundation poured by March'] }]));
-    const [slideHit] = await hearth.search(spaceId, 'foundation poured march', 3);
+    const [slideHit] = await search(hearth, spaceId, 'foundation poured march', 3);
     expect(slideHit!.citation).toMatchObject({ documentName: 'kickoff.pptx', slide: 2 });
 
     // Metadata filters narrow within the space: by type, by document, by date.
-    const names = async (filter: Parameters<Hearth['search']>[4]) =>
-      new Set((await hearth.search(spaceId, 'turbine delivery foundation cost', 10, undefined, filter)).map((hit) => hit.citation.documentName));
+    const names = async (filter: SearchFilter) =>
+      new Set((await search(hearth, spaceId, 'turbine delivery foundation cost', 10, filter)).map((hit) => hit.citation.documentName));
     expect(await names({ types: ['pdf'] })).toEqual(new Set(['agreement.pdf']));
     expect(await names({ documentIds: [result.document.id] })).toEqual(new Set(['agreement.pdf']));
     expect(await names({ types: ['xlsx', 'pptx'] })).toEqual(new Set(['budget.xlsx', 'kickoff.pptx']));
@@ -65,11 +66,11 @@ describe('the ingest pipeline on real formats', () => {
   it('asks for the password of an encrypted PDF, then reads it with the right one', async () => {
     const file = path.join(temp.dir, 'sealed.pdf');
     await writeFile(file, buildEncryptedPdf({ userPassword: 'hearth', text: 'The vault code is kept by the harbour master.' }));
-    const ingest = (password?: string) => drain(hearth.ingest(spaceId, { kind: 'path', path: file }, undefined, { password }));
+    const ingest = (password?: string) => ingestFile(hearth, spaceId, { kind: 'path', path: file }, { password });
     await expect(ingest()).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED' });
     await expect(ingest('wrong')).rejects.toMatchObject({ code: 'PASSWORD_INCORRECT' });
     expect((await ingest('hearth')).result.status).toBe('indexed');
-    expect((await hearth.search(spaceId, 'vault code harbour master', 3))[0]?.citation).toMatchObject({ documentName: 'sealed.pdf', page: 1 });
+    expect((await search(hearth, spaceId, 'vault code harbour master', 3))[0]?.citation).toMatchObject({ documentName: 'sealed.pdf', page: 1 });
   });
 
   it('replaces a changed file added again from the same path, and deletes from every store', async () => {
@@ -79,16 +80,16 @@ describe('the ingest pipeline on real formats', () => {
     const documents = hearth.documents.list(spaceId);
     expect(documents.map((document) => document.id)).toEqual([second.result.document.id]);
     // Nothing of the old version is found any more, by keyword or by vector.
-    const cited = async (query: string) => (await hearth.search(spaceId, query, 5)).map((hit) => hit.text);
+    const cited = async (query: string) => (await search(hearth, spaceId, query, 5)).map((hit) => hit.text);
     expect((await cited('Monday')).join(' ')).not.toContain('Monday');
-    expect((await hearth.search(spaceId, 'Thursday', 5))[0]?.citation.documentId).toBe(second.result.document.id);
+    expect((await search(hearth, spaceId, 'Thursday', 5))[0]?.citation.documentId).toBe(second.result.document.id);
 
-    await hearth.deleteDocument(second.result.document.id);
+    await hearth.call('documents.delete', { documentId: second.result.document.id });
     expect(hearth.documents.list(spaceId)).toEqual([]);
-    expect(await hearth.search(spaceId, 'Thursday', 5)).toEqual([]);
+    expect(await search(hearth, spaceId, 'Thursday', 5)).toEqual([]);
     await hearth.dispose();
     hearth = await open();
-    expect(await hearth.search(spaceId, 'Thursday', 5)).toEqual([]);
+    expect(await search(hearth, spaceId, 'Thursday', 5)).toEqual([]);
   });
 
   it('finishes a document left indexing and removes one left deleting by a crash, so the stores agree', async () => {
@@ -103,7 +104,7 @@ describe('the ingest pipeline on real formats', () => {
 
     hearth = await open();
     expect(hearth.documents.list(spaceId).map((document) => document.name)).toEqual(['kept.md']);
-    expect((await hearth.search(spaceId, 'lanterns east wall', 5))[0]?.citation.documentName).toBe('kept.md');
-    expect((await hearth.search(spaceId, 'benches oiled spring', 5)).map((hit) => hit.citation.documentName)).not.toContain('gone.md');
+    expect((await search(hearth, spaceId, 'lanterns east wall', 5))[0]?.citation.documentName).toBe('kept.md');
+    expect((await search(hearth, spaceId, 'benches oiled spring', 5)).map((hit) => hit.citation.documentName)).not.toContain('gone.md');
   });
 });

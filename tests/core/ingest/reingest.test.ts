@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Hearth } from '../../../app/core/index.js';
 import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain, openTempHearth, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
+import { drain, ingestFile, openTempHearth, rereadDocument, rpcCall, rpcStream, search } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataDir: string;
@@ -22,11 +22,11 @@ let open: () => Promise<Hearth>;
 async function addFile(name: string, bytes: Uint8Array | string, options: { project?: string; password?: string } = {}) {
   const file = path.join(temp.dir, name);
   await writeFile(file, bytes);
-  return drain(hearth.ingest(spaceId, { kind: 'path', path: file }, undefined, options));
+  return ingestFile(hearth, spaceId, { kind: 'path', path: file }, options);
 }
 
 async function expectStoresAgree() {
-  const counts = await hearth.storeCounts(spaceId);
+  const counts = await hearth.indexes.storeCounts(spaceId);
   expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
   expect(counts.keywordChunks).toBe(counts.sqliteChunkIds.length);
   return counts;
@@ -70,9 +70,9 @@ describe('re-reading a document', () => {
     const after = await expectStoresAgree();
     expect(after.sqliteChunkIds.length).toBe(before.sqliteChunkIds.length);
     expect(after.sqliteChunkIds.filter((id) => before.sqliteChunkIds.includes(id))).toEqual([]);
-    const [hit] = await hearth.search(spaceId, 'refund train tickets', 3);
+    const [hit] = await search(hearth, spaceId, 'refund train tickets', 3);
     expect(hit?.citation).toMatchObject({ documentId: result.document.id, headingPath: ['Travel policy', 'Refunds'] });
-    expect(await hearth.search(spaceId, 'refund train tickets', 3, undefined, { documentIds: [old.id] })).toEqual([]);
+    expect(await search(hearth, spaceId, 'refund train tickets', 3, { documentIds: [old.id] })).toEqual([]);
     // The old id is not listed or searched any more; opened from an earlier answer's citation, it shows the new reading.
     expect((await rpcCall(hearth, 'documents.text', { documentId: old.id })).document.id).toBe(result.document.id);
 
@@ -92,15 +92,15 @@ describe('re-reading a document', () => {
     const added = await addFile('sealed.pdf', sealed, { password: 'hearth' });
     const before = await expectStoresAgree();
 
-    await expect(drain(hearth.reingest(added.result.document.id))).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED' });
-    await expect(drain(hearth.reingest(added.result.document.id, undefined, { password: 'wrong' }))).rejects.toMatchObject({ code: 'PASSWORD_INCORRECT' });
+    await expect(rereadDocument(hearth, added.result.document.id)).rejects.toMatchObject({ code: 'PASSWORD_REQUIRED' });
+    await expect(rereadDocument(hearth, added.result.document.id, { password: 'wrong' })).rejects.toMatchObject({ code: 'PASSWORD_INCORRECT' });
     expect(hearth.documents.list(spaceId).map((document) => document.id)).toEqual([added.result.document.id]);
     expect((await expectStoresAgree()).sqliteChunkIds).toEqual(before.sqliteChunkIds);
-    expect((await hearth.search(spaceId, 'vault code harbour master', 3))[0]?.citation.documentId).toBe(added.result.document.id);
+    expect((await search(hearth, spaceId, 'vault code harbour master', 3))[0]?.citation.documentId).toBe(added.result.document.id);
 
-    const reread = await drain(hearth.reingest(added.result.document.id, undefined, { password: 'hearth' }));
+    const reread = await rereadDocument(hearth, added.result.document.id, { password: 'hearth' });
     expect(reread.result).toMatchObject({ status: 'indexed', document: { name: 'sealed.pdf', pageCount: 1 } });
-    expect((await hearth.search(spaceId, 'vault code harbour master', 3))[0]?.citation).toMatchObject({ documentId: reread.result.document.id, page: 1 });
+    expect((await search(hearth, spaceId, 'vault code harbour master', 3))[0]?.citation).toMatchObject({ documentId: reread.result.document.id, page: 1 });
     await expectStoresAgree();
   });
 
@@ -108,19 +108,19 @@ describe('re-reading a document', () => {
     const added = await addFile('policy.md', travelPolicy);
     const sha = added.result.document.sha256;
     await rm(path.join(dataDir, 'blobs', sha.slice(0, 2), sha.slice(2)));
-    const failure = drain(hearth.reingest(added.result.document.id));
+    const failure = rereadDocument(hearth, added.result.document.id);
     await expect(failure).rejects.toMatchObject({ code: 'FILE_UNREADABLE', message: expect.stringContaining('Add the file again') });
     expect(hearth.documents.list(spaceId).map((document) => document.id)).toEqual([added.result.document.id]);
-    expect((await hearth.search(spaceId, 'hotel cap Europe', 3))[0]?.citation.documentId).toBe(added.result.document.id);
+    expect((await search(hearth, spaceId, 'hotel cap Europe', 3))[0]?.citation.documentId).toBe(added.result.document.id);
   });
 
   it('answers NOT_FOUND, saying what to do, for a document that is not in the library', async () => {
-    await expect(drain(hearth.reingest('no-such-document'))).rejects.toMatchObject({
+    await expect(rereadDocument(hearth, 'no-such-document')).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: expect.stringMatching(/not in the library.*Refresh the document list/),
+      message: expect.stringMatching(/was deleted from the library.*Refresh the document list/),
     });
     const added = await addFile('policy.md', travelPolicy);
-    await hearth.deleteDocument(added.result.document.id);
+    await hearth.call('documents.delete', { documentId: added.result.document.id });
     await expect(rpcStream(hearth, 'documents.reingest', { documentId: added.result.document.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(rpcStream(hearth, 'documents.reingest', { documentId: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
@@ -128,7 +128,7 @@ describe('re-reading a document', () => {
   it('stops when its signal aborts, leaving the old version as it was', async () => {
     const added = await addFile('policy.md', travelPolicy);
     const controller = new AbortController();
-    const run = hearth.reingest(added.result.document.id, controller.signal);
+    const run = hearth.stream('documents.reingest', { documentId: added.result.document.id }, { signal: controller.signal });
     expect((await run.next()).value).toMatchObject({ stage: 'reading' });
     controller.abort();
     await expect(drain(run)).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -162,7 +162,7 @@ describe('a re-read cut short by a kill', () => {
     expect(hearth.documents.list(spaceId).map((document) => document.id)).toEqual([copyId]);
     const counts = await expectStoresAgree();
     expect(counts.sqliteChunkIds.length).toBe(added.result.document.chunkCount);
-    expect((await hearth.search(spaceId, 'refund train tickets', 3))[0]?.citation.documentId).toBe(copyId);
+    expect((await search(hearth, spaceId, 'refund train tickets', 3))[0]?.citation.documentId).toBe(copyId);
   });
 
   it('is rolled back on the next start when the same bytes are ready under another source', async () => {

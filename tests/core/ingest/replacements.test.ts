@@ -14,7 +14,7 @@ import { openDatabase } from '../../../app/core/storage/index.js';
 import type { Citation } from '../../../schemas/index.js';
 import { buildPdf, type PdfBlock } from '../../fixtures/documents/pdf.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain, openTempHearth, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
+import { drain, ingestFile, openTempHearth, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataDir: string;
@@ -26,7 +26,7 @@ let open: () => Promise<Hearth>;
 async function addFile(name: string, bytes: Uint8Array | string) {
   const file = path.join(temp.dir, name);
   await writeFile(file, bytes);
-  return (await drain(hearth.ingest(spaceId, { kind: 'path', path: file }))).result;
+  return (await ingestFile(hearth, spaceId, { kind: 'path', path: file })).result;
 }
 
 /** Asks through the contract and returns the first citation of the stored answer, as a later session reads it. */

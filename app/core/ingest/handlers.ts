@@ -1,0 +1,37 @@
+/** The documents methods of the contract: listing a space's documents, adding, re-reading, deleting, and reading them. */
+import { readFile } from 'node:fs/promises';
+import type { Documents, Replacements } from '../library/index.js';
+import type { SomeHandlers } from '../rpc/index.js';
+import type { BlobStore } from '../storage/index.js';
+import type { Ingest } from './ingest.js';
+
+export interface DocumentsHandlersDeps {
+  ingest: Ingest;
+  documents: Documents;
+  replacements: Replacements;
+  blobs: BlobStore;
+}
+
+type DocumentsMethod = 'documents.list' | 'documents.ingest' | 'documents.reingest' | 'documents.delete' | 'documents.original' | 'documents.text';
+
+export function documentsHandlers({ ingest, documents, replacements, blobs }: DocumentsHandlersDeps): SomeHandlers<DocumentsMethod> {
+  return {
+    'documents.list': async ({ spaceId }) => documents.list(spaceId),
+    'documents.ingest': ({ spaceId, source, password, project }, { signal }) => ingest.add(spaceId, source, signal, { password, project }),
+    'documents.reingest': ({ documentId, password }, { signal }) => ingest.reread(documentId, signal, { password }),
+    'documents.delete': async ({ documentId }) => {
+      await ingest.remove(documentId);
+      return {};
+    },
+    // A citation keeps the id of the reading it was made from: these answer with the document that replaced it.
+    'documents.original': async ({ documentId }) => {
+      const document = replacements.current(documentId);
+      const bytes = await readFile(blobs.pathOf(document.sha256));
+      return { document, base64: bytes.toString('base64') };
+    },
+    'documents.text': async ({ documentId }) => {
+      const document = replacements.current(documentId);
+      return { document, text: documents.text(document.id) };
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/** The search methods of the contract: a space prepared for search, and passages found in it. */
+import type { SomeHandlers } from '../rpc/index.js';
+import type { SpaceIndexes } from './space-indexes.js';
+
+export function searchHandlers(indexes: SpaceIndexes): SomeHandlers<'spaces.prepare' | 'search.query'> {
+  return {
+    'spaces.prepare': ({ spaceId }, { signal }) => indexes.prepare(spaceId, signal),
+    'search.query': ({ spaceId, query, limit, filter }, { caller, signal }) => indexes.search(caller, { spaceId, query, limit, filter }, signal),
+  };
+}

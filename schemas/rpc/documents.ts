@@ -1,0 +1,74 @@
+/** Documents: adding files to a space, reading them again, deleting them, and what is stored of them. */
+import { z } from 'zod';
+import { DocumentInfo, Id, IngestStage } from '../domain.js';
+import { call, inSpace, stream } from './spec.js';
+
+/** Where the bytes of a document come from: a path on the core's machine, or the bytes themselves. */
+export const DocumentSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: z.string().min(1) }),
+  z.object({
+    kind: z.literal('bytes'),
+    name: z.string().min(1).max(512),
+    /** Base64 of the file's bytes. */
+    base64: z.string(),
+  }),
+]);
+export type DocumentSource = z.infer<typeof DocumentSource>;
+
+export const IngestProgress = z.object({
+  stage: IngestStage,
+  /** 0..1 over the whole file. */
+  fraction: z.number().min(0).max(1),
+});
+export type IngestProgress = z.infer<typeof IngestProgress>;
+
+export const IngestResult = z.object({
+  document: DocumentInfo,
+  /** `unchanged` when the same bytes were already in the space. */
+  status: z.enum(['indexed', 'unchanged']),
+});
+export type IngestResult = z.infer<typeof IngestResult>;
+
+const DocumentRef = z.object({ documentId: Id });
+const inDocumentSpace = (role: 'viewer' | 'editor') => inSpace(role, { document: 'documentId' });
+
+export const documentsMethods = {
+  'documents.list': call(z.object({ spaceId: Id }), z.array(DocumentInfo), inSpace('viewer')),
+  'documents.ingest': stream(
+    z.object({
+      spaceId: Id,
+      source: DocumentSource,
+      /** For an encrypted PDF, after a PASSWORD_REQUIRED answer. */
+      password: z.string().max(1024).optional(),
+      project: z.string().trim().min(1).max(200).optional(),
+    }),
+    IngestProgress,
+    IngestResult,
+    inSpace('editor'),
+  ),
+  /**
+   * Reads a document again from its stored original (after a parser improved, or OCR language data was added)
+   * and replaces its passages once the new reading is indexed; a failure leaves the old one as it was. The
+   * document keeps its name, project and date added, under a new id (the result's `document.id`).
+   */
+  'documents.reingest': stream(
+    DocumentRef.extend({
+      /** For an encrypted PDF, after a PASSWORD_REQUIRED answer. */
+      password: z.string().max(1024).optional(),
+    }),
+    IngestProgress,
+    IngestResult,
+    inDocumentSpace('editor'),
+  ),
+  'documents.delete': call(DocumentRef, z.object({}), inDocumentSpace('editor')),
+  /**
+   * The original file as dropped (for showing a PDF page); base64, up to the ingest size limit. Like
+   * `documents.text`, an id of a replaced reading answers with the document that replaced it (`document.id`).
+   */
+  'documents.original': call(DocumentRef, z.object({ document: DocumentInfo, base64: z.string() }), inDocumentSpace('viewer')),
+  /**
+   * A document's normalized text (citation offsets point into it). For the id of a reading that was replaced (a
+   * re-read, a changed file added again) it answers with the document that replaced it: `document.id` differs.
+   */
+  'documents.text': call(DocumentRef, z.object({ document: DocumentInfo, text: z.string() }), inDocumentSpace('viewer')),
+} as const;

@@ -1,0 +1,49 @@
+/**
+ * The one RPC contract between the UI and the core, merged from each capability's methods. Every method is
+ * data: a zod schema for its params and result (and, for streaming methods, its events) and the access it
+ * needs. Electron IPC and the WebSocket carry the same frames; neither knows what a method means. A capability
+ * adds its methods in its own file and one line here.
+ */
+import type { z } from 'zod';
+import { appMethods } from './app.js';
+import { chatMethods } from './chat.js';
+import { citationsMethods } from './citations.js';
+import { documentsMethods } from './documents.js';
+import { modelsMethods } from './models.js';
+import { searchMethods } from './search.js';
+import { spacesMethods } from './spaces.js';
+import type { CallSpec, MethodSpec, StreamSpec } from './spec.js';
+
+export const methods = {
+  ...appMethods,
+  ...spacesMethods,
+  ...documentsMethods,
+  ...citationsMethods,
+  ...searchMethods,
+  ...chatMethods,
+  ...modelsMethods,
+} as const satisfies Record<string, MethodSpec>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type CallMethod = { [K in MethodName]: Methods[K] extends CallSpec<any, any> ? K : never }[MethodName];
+export type StreamMethod = { [K in MethodName]: Methods[K] extends StreamSpec<any, any, any> ? K : never }[MethodName];
+/** Params as the caller writes them (defaults may be left out). */
+export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Params<M extends MethodName> = z.output<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
+export type EventOf<M extends StreamMethod> = Methods[M] extends StreamSpec<any, infer E, any> ? z.output<E> : never;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+export * from './spec.js';
+export * from './frames.js';
+export { appMethods } from './app.js';
+export { AnswerEvent, chatMethods } from './chat.js';
+export { citationsMethods } from './citations.js';
+export { DocumentSource, IngestProgress, IngestResult, documentsMethods } from './documents.js';
+export { modelsMethods } from './models.js';
+export { SearchFilter, searchMethods } from './search.js';
+export { SpacePrepareProgress, SpacePrepareResult, SpaceRef, spacesMethods } from './spaces.js';
