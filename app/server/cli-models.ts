@@ -24,11 +24,14 @@ export async function models(hearth: Hearth, args: string[], options: ModelsOpti
     case 'check': {
       const library = await hearth.models.library({ reload: true });
       const entries = rest.length === 0 ? library.entries : rest.map((alias) => findEntry(library, alias, kind));
-      if (entries.length === 0) {
+      // Checking the whole library checks its file too: an entry that could not be read is a failure, not an absence.
+      const problems = rest.length === 0 ? library.problems : [];
+      if (entries.length === 0 && problems.length === 0) {
         out.write(`No models in ${library.file}: nothing to check.\n`);
         return ExitCode.ok;
       }
-      let failed = 0;
+      printProblems(problems, out);
+      let failed = problems.length;
       for (const entry of entries) {
         const report = await smokeCheck(entry);
         if (!report.ok) failed++;
@@ -94,7 +97,11 @@ function printLibrary(info: ModelLibraryInfo, out: NodeJS.WritableStream): void 
     out.write(`${entry.active ? '*' : ' '} ${entry.kind}.${entry.alias}${aliases}  ${entry.format}  ${entry.location}${details}\n`);
   }
   out.write(`Active: llm ${info.active.llm ?? 'none (extractive answers)'}, embed ${info.active.embed}${info.active.embed === 'hash' ? ' (built-in, no model installed)' : ''}, rerank ${info.active.rerank ?? 'none'}\n`);
-  for (const problem of info.problems) out.write(`problem: models.toml line ${problem.line}: ${problem.message}\n`);
+  printProblems(info.problems, out);
+}
+
+function printProblems(problems: ReadonlyArray<{ line: number; message: string }>, out: NodeJS.WritableStream): void {
+  for (const problem of problems) out.write(`problem: models.toml line ${problem.line}: ${problem.message}\n`);
 }
 
 function formatParameters(parameters: number | undefined): string {

@@ -10,14 +10,17 @@ import { HearthError, isHearthError, type Space } from '../../schemas/index.js';
 import { createHearth, defaultDataDir, type Hearth, type HearthOptions } from '../core/index.js';
 import { models } from './cli-models.js';
 import { ExitCode, UsageError } from './cli-usage.js';
-import { startWebServer } from './web-server.js';
+import { parseAllowedHost, startWebServer } from './web-server.js';
 
 export { ExitCode };
 
 const usage = `Usage: hearth <command> [options]
 
 Commands:
-  serve [--port N] [--host H]          Serve web mode (default http://127.0.0.1:4321/)
+  serve [--port N] [--host H] [--allow-host NAME…]
+                                       Serve web mode (default http://127.0.0.1:4321/); prints the address
+                                       to open, with its key; --allow-host (or $HEARTH_ALLOWED_HOSTS,
+                                       comma-separated) admits a name besides localhost
   ingest <paths…> --space S [--project P] [--password W]
                                        Add files (folders are walked) to space S, creating it if needed;
                                        under project P; W opens password-protected PDFs
@@ -47,6 +50,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         space: { type: 'string', short: 's' },
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         json: { type: 'boolean' },
         models: { type: 'string' },
         alias: { type: 'string' },
@@ -79,7 +83,11 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   try {
     switch (command) {
       case 'serve':
-        return await serve({ dataDir, ...(modelLibrary ? { modelLibrary } : {}) }, values.host ?? '127.0.0.1', parsePort(values.port), out);
+        return await serve(
+          { dataDir, ...(modelLibrary ? { modelLibrary } : {}) },
+          { host: values.host ?? '127.0.0.1', port: parsePort(values.port), allowedHosts: parseAllowedHosts(values['allow-host'] ?? [], process.env) },
+          out,
+        );
       case 'ingest':
         return await withHearth((hearth) => ingest(hearth, rest, requireSpace(values.space), { project: values.project, password: values.password }, out, err));
       case 'ask':
@@ -120,12 +128,26 @@ function parsePort(port: string | undefined): number {
   return value;
 }
 
-async function serve(options: HearthOptions, host: string, port: number, out: NodeJS.WritableStream): Promise<number> {
+/** `--allow-host` names, then `HEARTH_ALLOWED_HOSTS`'s comma-separated ones. */
+function parseAllowedHosts(flags: string[], env: NodeJS.ProcessEnv): string[] {
+  const fromEnv = (env.HEARTH_ALLOWED_HOSTS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of [...flags, ...fromEnv]) {
+    if (!parseAllowedHost(name)) throw new UsageError(`--allow-host and HEARTH_ALLOWED_HOSTS take host names like hearth.lan or hearth.lan:8443, not "${name}"`);
+  }
+  return [...flags, ...fromEnv];
+}
+
+async function serve(
+  options: HearthOptions,
+  listen: { host: string; port: number; allowedHosts: string[] },
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const hearth = await createHearth(options);
   const dataDir = hearth.dataDir;
   const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
-  const server = await startWebServer({ hearth, staticDir, host, port });
-  out.write(`Hearth is running at ${server.url}\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`);
+  const server = await startWebServer({ hearth, staticDir, ...listen });
+  // The address carries the launch key; it is printed for the user to open, and logged nowhere else.
+  out.write(`Hearth is running at ${server.url}\nOpen that address in your browser; its key is new each time Hearth starts.\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

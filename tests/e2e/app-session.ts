@@ -1,6 +1,6 @@
 /**
  * One browser story's setup: `hearth serve` on a temp data folder, headless Chromium on its own profile,
- * the app opened, and every page error or console error collected for the final assertion.
+ * the app opened at the address the server printed, and every page error or console error collected for the final assertion.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,19 +20,19 @@ export interface AppSession {
 
 export async function openAppSession(
   prefix: string,
-  options: { prepare?: (tmp: string) => Promise<{ modelLibrary?: string } | void> } = {},
+  options: { prepare?: (tmp: string) => Promise<{ modelLibrary?: string } | void>; chromiumArgs?: string[] } = {},
 ): Promise<AppSession> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), `hearth-e2e-${prefix}-`));
   const prepared = (await options.prepare?.(tmp)) ?? {};
   const server = await startHearthServer(path.join(tmp, 'data'), prepared.modelLibrary ? { modelLibrary: prepared.modelLibrary } : {});
-  const browser = await launchChromium(path.join(tmp, 'chromium-profile'));
+  const browser = await launchChromium(path.join(tmp, 'chromium-profile'), options.chromiumArgs);
   const page = browser.pages()[0] ?? (await browser.newPage());
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
   });
-  await page.goto(server.url);
+  await page.goto(server.url); // the address `hearth serve` printed, key and all, as the user opens it
   return {
     tmp,
     server,

@@ -1,7 +1,8 @@
 /** Launches Debian's Chromium (installed by tests/setup/ensure-chromium.mjs) headless, with a throwaway profile. */
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export function launchChromium(userDataDir: string): Promise<BrowserContext> {
+/** `extraArgs`: more Chromium switches, e.g. `--host-resolver-rules` to point a made-up name at this machine. */
+export function launchChromium(userDataDir: string, extraArgs: string[] = []): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -14,6 +15,7 @@ export function launchChromium(userDataDir: string): Promise<BrowserContext> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
 }

@@ -2,10 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHearth } from '../../app/core/index.js';
-import { runHearth } from '../fixtures/cli.js';
+import { runHearth, startHearthServe } from '../fixtures/cli.js';
 import { buildEncryptedPdf } from '../fixtures/documents/encrypted-pdf.js';
 import { binaryBytes, russianNotes, travelPolicy } from '../fixtures/documents.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
+import { httpGet } from '../fixtures/web-mode.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataArgs: string[];
@@ -90,5 +91,49 @@ describe('the hearth command', () => {
     const help = await runHearth(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: hearth');
+  });
+
+  it('lists a broken library\'s problems with their models.toml line when asked to check it, and exits 1', async () => {
+    const library = path.join(temp.dir, 'models');
+    await mkdir(library, { recursive: true });
+    await writeFile(path.join(library, 'models.toml'), ['# one model, whose file is missing', '[llm.default]', 'path = "gone.gguf"', 'format = "gguf"', ''].join('\n'));
+    const problem = 'models.toml line 3: [llm.default] path = "gone.gguf": no such file or folder';
+
+    const list = await runHearth(['models', 'list', '--models', library, ...dataArgs]);
+    expect(list.stdout).toContain(`problem: ${problem}`);
+    const check = await runHearth(['models', 'check', '--models', library, ...dataArgs]);
+    expect(check.stdout).not.toContain('nothing to check');
+    expect(check.stdout).toContain(`problem: ${problem}`);
+    expect(check.code).toBe(1);
+
+    await writeFile(path.join(library, 'models.toml'), '');
+    const empty = await runHearth(['models', 'check', '--models', library, ...dataArgs]);
+    expect(empty.stdout).toContain('nothing to check');
+    expect(empty.code).toBe(0);
+  });
+
+  it('serves web mode at a printed address that carries its key, and admits the names --allow-host and HEARTH_ALLOWED_HOSTS give', async () => {
+    const serving = await startHearthServe([...dataArgs, '--allow-host', 'hearth.lan', '--allow-host', 'Box.lan:8443'], {
+      env: { HEARTH_ALLOWED_HOSTS: ' team.lan ,, other.lan' },
+    });
+    try {
+      const port = new URL(serving.origin).port;
+      expect(serving.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(serving.output()).toContain(`Hearth is running at http://127.0.0.1:${port}/?token=${serving.token}\n`);
+      const key = { Authorization: `Bearer ${serving.token}` };
+      for (const host of [`hearth.lan:${port}`, `team.lan:${port}`, `other.lan:${port}`, 'box.lan:8443', `localhost:${port}`]) {
+        expect((await httpGet(`${serving.origin}/`, { Host: host, ...key })).status, host).toBe(200);
+      }
+      for (const host of [`evil.example:${port}`, `box.lan:${port}`, 'hearth.lan:8443']) {
+        expect((await httpGet(`${serving.origin}/health`, { Host: host })).status, host).toBe(403);
+      }
+      expect((await httpGet(`${serving.origin}/`)).status).toBe(401);
+      expect((await httpGet(serving.url)).status).toBe(303);
+    } finally {
+      await serving.stop();
+    }
+    const wrong = await runHearth(['serve', '--allow-host', 'http://hearth.lan/', ...dataArgs]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('take host names like hearth.lan');
   });
 });

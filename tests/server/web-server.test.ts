@@ -2,10 +2,12 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HearthClient } from '../../app/renderer/src/client/hearth-client.js';
+import { WsTransport } from '../../app/renderer/src/client/ws-transport.js';
 import { HearthError } from '../../schemas/index.js';
 import { binaryBytes, travelPolicy } from '../fixtures/documents.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
-import { nextFrame, startWebMode, type WebMode } from '../fixtures/web-mode.js';
+import { httpGet as get, nextFrame, startWebMode, type WebMode } from '../fixtures/web-mode.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let web: WebMode;
@@ -156,18 +158,130 @@ describe('web mode over WebSocket', () => {
     expect(await client.call('spaces.list', {})).toHaveLength(1);
   });
 
-  it('refuses a WebSocket from a page on another origin', async () => {
-    const socket = new WebSocket(web.rpcUrl, { headers: { Origin: 'http://evil.example' } });
-    const status = await new Promise<number | undefined>((resolve) => {
-      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode));
-      socket.once('open', () => resolve(undefined));
+  it('serves /health without the launch secret', async () => {
+    const response = await get(`${web.server.origin}/health`);
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ ok: true });
+  });
+});
+
+/** Opens a WebSocket to /rpc; resolves with the open socket, or with the HTTP status and body that refused it. */
+function upgrade(
+  url: string,
+  options: { headers?: Record<string, string>; protocols?: string[] } = {},
+): Promise<{ socket: WebSocket } | { status: number; body: string }> {
+  const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ socket }));
+    socket.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
     });
-    expect(status).toBe(403);
+    socket.once('error', reject);
+  });
+}
+
+async function listSpacesOver(socket: WebSocket): Promise<unknown> {
+  const client = new HearthClient(new WsTransport(socket));
+  try {
+    return await client.call('spaces.list', {});
+  } finally {
+    client.close();
+  }
+}
+
+describe('who may reach web mode', () => {
+  const port = () => new URL(web.server.origin).port;
+
+  it('refuses a page whose name was rebound to 127.0.0.1 (DNS rebinding), with or without the secret', async () => {
+    const rebound = { Host: `evil.example:${port()}`, Origin: `http://evil.example:${port()}` };
+    const refused = await upgrade(web.rpcUrl, { headers: rebound });
+    expect(refused).toMatchObject({ status: 403 });
+    expect(await upgrade(web.rpcUrl, { headers: { ...rebound, ...web.authHeaders } })).toMatchObject({ status: 403 });
+
+    for (const path of ['/', '/health', '/assets/index.js', `/?token=${web.server.token}`]) {
+      const response = await get(`${web.server.origin}${path}`, { Host: rebound.Host, ...web.authHeaders });
+      expect(response.status, path).toBe(403);
+      expect(response.body).toContain('--allow-host');
+      expect(response.headers['set-cookie'], path).toBeUndefined();
+    }
+    // Nor is a loopback name on another port, which only a proxy in between would send.
+    expect((await get(`${web.server.origin}/health`, { Host: '127.0.0.1:1' })).status).toBe(403);
   });
 
-  it('serves /health', async () => {
-    const response = await fetch(`${web.server.url}health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ ok: true });
+  it('refuses a WebSocket from a page on another origin even when the Host is loopback', async () => {
+    for (const origin of ['http://evil.example', `http://evil.example:${port()}`, 'http://127.0.0.1:1', 'null']) {
+      expect(await upgrade(web.rpcUrl, { headers: { Origin: origin, ...web.authHeaders } }), origin).toMatchObject({ status: 403 });
+    }
+    const ownPage = await upgrade(web.rpcUrl, { headers: { Origin: web.server.origin, ...web.authHeaders } });
+    expect('socket' in ownPage && (await listSpacesOver(ownPage.socket))).toEqual([]);
+  });
+
+  it('answers 401 without the secret, on pages and on the WebSocket, and never takes it from the WebSocket URL', async () => {
+    const page = await get(`${web.server.origin}/`);
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('open the address Hearth printed when it started');
+    expect(page.body).not.toContain(web.server.token);
+    expect((await get(`${web.server.origin}/`, { Authorization: 'Bearer not-the-secret' })).status).toBe(401);
+    expect((await get(`${web.server.origin}/?token=not-the-secret`)).status).toBe(401);
+
+    expect(await upgrade(web.rpcUrl)).toMatchObject({ status: 401 });
+    expect(await upgrade(web.rpcUrl, { headers: { Origin: web.server.origin } })).toMatchObject({ status: 401 });
+    expect(await upgrade(`${web.rpcUrl}?token=${web.server.token}`)).toMatchObject({ status: 401 });
+    expect(await upgrade(web.rpcUrl, { protocols: ['hearth.bearer.not-the-secret'] })).toMatchObject({ status: 401 });
+  });
+
+  it('trades the ?token= of the printed address for a cookie named for its port, and drops it from the address', async () => {
+    expect(web.server.url).toBe(`${web.server.origin}/?token=${web.server.token}`);
+    const visit = await get(web.server.url);
+    expect(visit.status).toBe(303);
+    expect(visit.headers.location).toBe('/');
+    const [cookie] = visit.headers['set-cookie'] ?? [];
+    expect(cookie).toMatch(new RegExp(`^hearth-token-${port()}=[^;]+; HttpOnly; SameSite=Strict; Path=/$`));
+    const deep = await get(`${web.server.origin}/library?view=all&token=${web.server.token}`);
+    expect(deep.headers.location).toBe('/library?view=all');
+
+    const cookieHeader = { Cookie: `other=1; ${cookie!.split(';')[0]!}` };
+    const page = await get(`${web.server.origin}/`, cookieHeader);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root">');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    // Another Hearth's cookie is another port's: it opens nothing here.
+    expect((await get(`${web.server.origin}/`, { Cookie: `hearth-token-1=${web.server.token}` })).status).toBe(401);
+  });
+
+  it('lets a client call spaces.list with the cookie, the bearer header or the subprotocol', async () => {
+    const visit = await get(web.server.url);
+    const cookie = (visit.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+    const byCookie = await upgrade(web.rpcUrl, { headers: { Origin: web.server.origin, Cookie: cookie } });
+    const byBearer = await upgrade(web.rpcUrl, { headers: web.authHeaders });
+    const protocol = `hearth.bearer.${web.server.token}`;
+    const bySubprotocol = await upgrade(web.rpcUrl, { protocols: [protocol] });
+    for (const opened of [byCookie, byBearer, bySubprotocol]) {
+      expect('socket' in opened && (await listSpacesOver(opened.socket))).toEqual([]);
+    }
+    expect('socket' in bySubprotocol && bySubprotocol.socket.protocol).toBe(protocol);
+    expect('socket' in byBearer && byBearer.socket.protocol).toBe('');
+  });
+
+  it('admits a name the user allowed, on pages and on the WebSocket', async () => {
+    const allowing = await startWebMode(path.join(temp.dir, 'allowing'), { allowedHosts: ['Hearth.LAN'] });
+    try {
+      const allowedPort = new URL(allowing.server.origin).port;
+      const named = { Host: `hearth.lan:${allowedPort}` };
+      expect((await get(`${allowing.server.origin}/health`, named)).status).toBe(200);
+      expect((await get(`${allowing.server.origin}/`, { ...named, ...allowing.authHeaders })).status).toBe(200);
+      const socket = await upgrade(allowing.rpcUrl, { headers: { ...named, Origin: `http://hearth.lan:${allowedPort}`, ...allowing.authHeaders } });
+      expect('socket' in socket && (await listSpacesOver(socket.socket))).toEqual([]);
+      expect((await get(`${allowing.server.origin}/health`, { Host: `other.lan:${allowedPort}` })).status).toBe(403);
+    } finally {
+      await allowing.close();
+    }
+    for (const loopback of ['localhost', '127.0.0.1', '[::1]', 'hearth.localhost']) {
+      expect((await get(`${web.server.origin}/health`, { Host: `${loopback}:${port()}` })).status, loopback).toBe(200);
+    }
   });
 });

@@ -4,7 +4,7 @@
  * file travels (a path on disk in Electron, its bytes in a browser), so nothing else branches on the mode.
  */
 import type { DocumentSource } from '../../../schemas/index.js';
-import { HearthClient } from './client/hearth-client.js';
+import { HearthClient, type ClientProblem } from './client/hearth-client.js';
 import { IpcTransport, type HearthBridge } from './client/ipc-transport.js';
 import { WsTransport } from './client/ws-transport.js';
 
@@ -23,21 +23,26 @@ export interface Connection {
   pathOnDisk?(file: File): string;
   /** Calls `listener` with a message if the connection to the core drops. */
   onLost(listener: (message: string) => void): void;
+  /** Calls `listener` with a message for each frame from the core the client could not use (those before it registered, too). */
+  onProblem(listener: (message: string) => void): void;
 }
 
 export function connectToHearth(): Connection {
+  const problems = problemReports();
   const bridge = window.hearth;
   if (bridge) {
     return {
-      client: new HearthClient(new IpcTransport(bridge)),
+      client: new HearthClient(new IpcTransport(bridge), { onProblem: problems.report }),
       sourceOf: (file) => Promise.resolve({ kind: 'path', path: bridge.pathForFile(file) }),
       pathOnDisk: (file) => bridge.pathForFile(file),
       onLost: () => undefined, // the IPC bridge lives as long as the window
+      onProblem: problems.listen,
     };
   }
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const transport = new WsTransport(new WebSocket(`${scheme}://${location.host}/rpc`));
-  const client = new HearthClient(transport);
+  // The page's cookie (set when the user opened the address Hearth printed) rides along on this same-origin upgrade.
+  const transport = new WsTransport(new WebSocket(`${scheme}://${location.host}/rpc`), { onProblem: problems.report });
+  const client = new HearthClient(transport, { onProblem: problems.report });
   const lostListeners: Array<(message: string) => void> = [];
   transport.onClose((error) => {
     client.failAll(error);
@@ -48,6 +53,23 @@ export function connectToHearth(): Connection {
     sourceOf: async (file) => ({ kind: 'bytes', name: file.name, base64: await readAsBase64(file) }),
     onLost: (listener) => {
       lostListeners.push(listener);
+    },
+    onProblem: problems.listen,
+  };
+}
+
+/** Problems reported by the client and its transport, kept until someone listens, so the first ones are not lost. */
+function problemReports() {
+  const early: string[] = [];
+  const listeners: Array<(message: string) => void> = [];
+  return {
+    report: (problem: ClientProblem) => {
+      if (listeners.length === 0) early.push(problem.message);
+      for (const listener of listeners) listener(problem.message);
+    },
+    listen: (listener: (message: string) => void) => {
+      listeners.push(listener);
+      for (const message of early.splice(0)) listener(message);
     },
   };
 }

@@ -17,7 +17,12 @@ export class WsTransport implements Transport {
   private closeListener: ((error: HearthError) => void) | undefined;
   private closed = false;
 
-  constructor(private readonly socket: SocketLike) {
+  /** `onProblem` hears of frames that are not JSON text, which never reach the client (see HearthClientOptions). */
+  constructor(
+    private readonly socket: SocketLike,
+    options: { onProblem?: (problem: { message: string; frame?: unknown }) => void } = {},
+  ) {
+    const onProblem = options.onProblem ?? ((problem) => console.error(`[hearth] ${problem.message}`));
     this.opened = new Promise((resolve, reject) => {
       if (socket.readyState === 1) return resolve();
       socket.addEventListener('open', () => resolve());
@@ -26,12 +31,17 @@ export class WsTransport implements Transport {
     // Keep an unobserved rejection from crashing the page when nobody has sent anything yet.
     this.opened.catch(() => undefined);
     socket.addEventListener('message', (event) => {
-      if (typeof event.data !== 'string') return;
+      if (typeof event.data !== 'string') {
+        onProblem({ message: 'Hearth sent a binary frame; its frames are JSON text.' });
+        return;
+      }
       let frame: unknown;
       try {
         frame = JSON.parse(event.data);
-      } catch {
-        return; // the client validates what it reads; a frame that is not JSON is not a frame
+      } catch (error) {
+        // The client validates what it reads; this one it cannot even read, so it is reported here.
+        onProblem({ message: `Hearth sent a frame that is not JSON: ${(error as Error).message}`, frame: event.data });
+        return;
       }
       this.listener?.(frame as ServerFrame);
     });

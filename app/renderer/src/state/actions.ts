@@ -36,6 +36,7 @@ function client() {
 export async function startHearth(conn: Connection): Promise<void> {
   setConnection(conn);
   conn.onLost((message) => useAppStore.setState({ connection: 'lost', problem: `${message} Reload the page once Hearth is running again.` }));
+  conn.onProblem((message) => showProblem(`${message} If this keeps happening, the app and Hearth may be different versions: reload the page.`));
   try {
     const [info, listed] = await Promise.all([client().call('app.info', {}), client().call('spaces.list', {})]);
     const spaces = listed.length > 0 ? listed : await createDefaultSpace();
