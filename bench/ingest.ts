@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PDFParse } from 'pdf-parse';
-import { createHearth } from '../app/core/hearth.js';
+import { createHearth, jobResult } from '../app/core/index.js';
 import { ParsePool } from '../app/core/parsers/index.js';
 import { buildPdf, type PdfBlock } from '../tests/fixtures/documents/pdf.js';
 
@@ -127,10 +127,12 @@ for (const size of [...new Set([1, workers])]) {
       const space = hearth.spaces.create(`bench ${round}`);
       const start = performance.now();
       for (const file of files) {
-        const steps = hearth.stream('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: file.name, base64: Buffer.from(file.bytes).toString('base64') } });
-        let step = await steps.next();
-        while (!step.done) step = await steps.next();
-        if (step.value.status !== 'indexed') throw new Error(`${file.name}: ${step.value.status}`);
+        const job = await hearth.call('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: file.name, base64: Buffer.from(file.bytes).toString('base64') } });
+        const watch = hearth.stream('jobs.watch', { jobId: job.id });
+        let step = await watch.next();
+        while (!step.done) step = await watch.next();
+        const { status } = jobResult(step.value, 'ingest');
+        if (status !== 'indexed') throw new Error(`${file.name}: ${status}`);
       }
       times.push(performance.now() - start);
     }

@@ -114,8 +114,8 @@ async function runWorker(model: LocalLlamaChatModel): Promise<Run> {
   let first = 0;
   let tokens = 0;
   for await (const event of model.chat(request)) {
-    if (event.type === 'delta' && first === 0) first = performance.now();
-    if (event.type === 'done') tokens = event.usage.completionTokens;
+    if (event.type === 'text' && first === 0) first = performance.now();
+    if (event.type === 'finish') tokens = event.usage.completionTokens;
   }
   const end = performance.now();
   return { tokens, decodeMs: end - first, totalMs: end - start };

@@ -100,6 +100,8 @@ export const Message = z.object({
   role: MessageRole,
   content: z.string(),
   citations: z.array(Citation),
+  /** What an answer says about how it was made (reranking off, and why), shown beside it. */
+  notices: z.array(z.string()).default([]),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof Message>;

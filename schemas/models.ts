@@ -36,6 +36,12 @@ export const ModelLibraryInfo = z.object({
   problems: z.array(LibraryProblemInfo),
   /** What answers use per kind; `hash` is the built-in embedder when no embedding model is installed. */
   active: z.object({ llm: z.string().nullable(), embed: z.string(), rerank: z.string().nullable() }),
+  /**
+   * Active models that could not be opened, and why. Hearth goes on without them (extractive answers, no
+   * reranking, the hash embedder's place is not taken) and does not try again until the model is checked or chosen
+   * again, or its entry changes.
+   */
+  unavailable: z.array(z.object({ kind: ModelKindName, alias: z.string(), message: z.string() })).default([]),
   /** The compute device local models run on, once a local LLM has loaded (`cuda`, `vulkan`, `metal`, `cpu`). */
   device: z.string().nullable(),
 });

@@ -3,11 +3,13 @@
  * RPC dispatcher. The Electron main process, the web server and the CLI each create one and dispose it when done.
  * Nothing here does work of its own; a capability's behaviour lives in its folder.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { HearthError, type CallMethod, type EventOf, type ParamsIn, type Result, type StreamMethod } from '../../schemas/index.js';
 import { citationsHandlers } from './citations/index.js';
 import { Conversations, chatHandlers } from './chat/index.js';
 import { Ingest, documentsHandlers } from './ingest/index.js';
+import { Jobs, jobsHandlers } from './jobs/index.js';
 import { Documents, Replacements } from './library/index.js';
 import { ModelRuntime, defaultLibraryFolder, modelsHandlers } from './models/index.js';
 import { KeywordIndex, SpaceIndexes, searchHandlers } from './retrieval/index.js';
@@ -15,7 +17,8 @@ import { Dispatcher, type SpaceResolver } from './rpc/index.js';
 import { Spaces, spacesHandlers } from './spaces/index.js';
 import { localOwner, type Caller } from './team/index.js';
 import { hearthVersion } from './package-root.js';
-import { BlobStore, Settings, openDatabase, type Db } from './storage/index.js';
+import { DisposableStore, toDisposable } from './lifecycle.js';
+import { BlobStore, DataLock, Settings, openDatabase, type Db } from './storage/index.js';
 
 export interface HearthOptions {
   dataDir: string;
@@ -27,7 +30,7 @@ export interface HearthOptions {
   parseWorkers?: number;
 }
 
-export class Hearth {
+export class Hearth implements AsyncDisposable {
   readonly dispatcher: Dispatcher;
   readonly spaces: Spaces;
   readonly documents: Documents;
@@ -38,30 +41,45 @@ export class Hearth {
   /** Each space's keyword and vector indexes, prepared for the active embedder; search within a caller's spaces. */
   readonly indexes: SpaceIndexes;
   readonly ingest: Ingest;
+  /** Long work (adding files, re-reading them, preparing spaces): durable, watched by any number of windows. */
+  readonly jobs: Jobs;
+  /**
+   * What Hearth holds, closed in reverse order: calls refused first, then running jobs stopped (to resume at the
+   * next start) before the indexes they write, the worker threads and the models close, then the database and
+   * the folder's lock.
+   */
+  private readonly owned = new DisposableStore();
 
   private constructor(
     readonly dataDir: string,
-    private readonly db: Db,
+    lock: DataLock,
+    db: Db,
     options: { maxFileBytes: number; modelLibrary: string; parseWorkers?: number | undefined },
   ) {
-    this.models = new ModelRuntime(options.modelLibrary, new Settings(db));
+    this.owned.add(toDisposable(() => lock.release()));
+    this.owned.add(toDisposable(() => db.close()));
+    this.models = this.owned.add(new ModelRuntime(options.modelLibrary, new Settings(db)));
     this.spaces = new Spaces(db);
     this.documents = new Documents(db);
     this.replacements = new Replacements(db, this.documents);
     this.conversations = new Conversations(db);
+    // Jobs outlive their windows and the process: after a restart, the local owner's are resumed as theirs.
+    this.jobs = new Jobs(db, { owners: (owner) => (owner.id === localOwner.id ? localOwner : undefined) });
     const blobs = new BlobStore(path.join(dataDir, 'blobs'));
     const keywordIndex = new KeywordIndex(path.join(dataDir, 'keyword'));
-    this.indexes = new SpaceIndexes({ dataDir, db, spaces: this.spaces, documents: this.documents, models: this.models, keywordIndex });
-    this.ingest = new Ingest({
+    this.indexes = this.owned.add(new SpaceIndexes({ dataDir, db, spaces: this.spaces, documents: this.documents, models: this.models, keywordIndex, jobs: this.jobs }));
+    this.ingest = this.owned.add(new Ingest({
       db,
       spaces: this.spaces,
       documents: this.documents,
       replacements: this.replacements,
       blobs,
       indexes: this.indexes,
+      jobs: this.jobs,
       maxFileBytes: options.maxFileBytes,
       parseWorkers: options.parseWorkers,
-    });
+    }));
+    this.owned.add(this.jobs);
     const library = { documents: this.documents, replacements: this.replacements };
     this.dispatcher = new Dispatcher(
       {
@@ -76,20 +94,37 @@ export class Hearth {
         ...searchHandlers(this.indexes),
         ...chatHandlers({ conversations: this.conversations, indexes: this.indexes, models: this.models }),
         ...modelsHandlers(this.models),
+        ...jobsHandlers(this.jobs),
       },
       this.spaceResolver(),
     );
+    this.owned.add(toDisposable(() => this.dispatcher.close()));
   }
 
   static async open(options: HearthOptions): Promise<Hearth> {
     const dataDir = path.resolve(options.dataDir);
-    const db = openDatabase(dataDir);
-    const hearth = new Hearth(dataDir, db, {
+    mkdirSync(dataDir, { recursive: true });
+    const lock = DataLock.acquire(dataDir);
+    let db: Db;
+    try {
+      db = openDatabase(dataDir);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    const hearth = new Hearth(dataDir, lock, db, {
       maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes(),
       modelLibrary: path.resolve(options.modelLibrary ?? defaultLibraryFolder()),
       parseWorkers: options.parseWorkers,
     });
-    hearth.ingest.recover();
+    try {
+      // Documents first: a job whose document a crash left half-stored finds it finished or rolled back.
+      hearth.ingest.recover();
+      await hearth.jobs.recover();
+    } catch (error) {
+      await hearth.dispose();
+      throw error;
+    }
     return hearth;
   }
 
@@ -114,13 +149,13 @@ export class Hearth {
     })() as AsyncGenerator<EventOf<M>, Result<M>>;
   }
 
-  /** Refuses new calls, stops the work in flight, and closes every store, models last but the database. */
-  async dispose(): Promise<void> {
-    this.dispatcher.close();
-    await this.indexes.dispose(); // its preparations stop before the models they use are closed
-    await this.ingest.dispose();
-    await this.models.dispose();
-    this.db.close();
+  /** Refuses new calls, stops the work in flight, and closes everything it holds (see `owned`); a second call does nothing more. */
+  dispose(): Promise<void> {
+    return this.owned.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 
   /** The space of whatever a call names, for the dispatcher's access check. */
@@ -134,7 +169,7 @@ export class Hearth {
           case 'conversation':
             return this.conversations.get(id).spaceId;
           case 'job':
-            return undefined;
+            return this.jobs.spaceOf(id);
         }
       },
     };

@@ -3,3 +3,4 @@ export { Hearth, createHearth, type HearthOptions } from './hearth.js';
 export { defaultDataDir } from './data-dir.js';
 export { Dispatcher, RpcSession, type Handlers, type HandlerContext } from './rpc/index.js';
 export { Caller, localOwner } from './team/index.js';
+export { jobResult } from './jobs/index.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HearthError, isHearthError, type Space } from '../../schemas/index.js';
-import { createHearth, defaultDataDir, type Hearth, type HearthOptions } from '../core/index.js';
+import { createHearth, defaultDataDir, jobResult, type Hearth, type HearthOptions } from '../core/index.js';
 import { models } from './cli-models.js';
 import { ExitCode, UsageError } from './cli-usage.js';
 import { parseAllowedHost, startWebServer } from './web-server.js';
@@ -173,10 +173,11 @@ async function ingest(
   for (const file of await expand(paths)) {
     try {
       // The password is tried on every encrypted PDF given; other files do not use it.
-      const run = hearth.stream('documents.ingest', { spaceId: space.id, source: { kind: 'path', path: file }, project: options.project?.trim(), password: options.password });
-      let step = await run.next();
-      while (!step.done) step = await run.next();
-      const { document, status } = step.value;
+      const job = await hearth.call('documents.ingest', { spaceId: space.id, source: { kind: 'path', path: file }, project: options.project?.trim(), password: options.password });
+      const watch = hearth.stream('jobs.watch', { jobId: job.id });
+      let step = await watch.next();
+      while (!step.done) step = await watch.next();
+      const { document, status } = jobResult(step.value, 'ingest');
       out.write(`${status}\t${file}\t${document.chunkCount} passages\n`);
     } catch (error) {
       if (!isHearthError(error) || error.code === 'INTERNAL') throw error;

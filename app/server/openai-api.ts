@@ -1,21 +1,26 @@
 /**
- * Hearth's OpenAI-compatible API: `/v1/chat/completions` (streamed or not, JSON schema via
- * `response_format`), `/v1/embeddings` and `/v1/rerank`, served from any ChatModel, Embedder or Reranker.
- * It speaks the same wire module the remote provider reads, so a Hearth team server is a remote model
- * server like any other.
+ * Hearth's OpenAI-compatible API: `/v1/chat/completions` (streamed or not; tools, tool choice, tool
+ * results and tool calls; JSON schema via `response_format` or vLLM's `guided_json`), `/v1/embeddings` and
+ * `/v1/rerank`, served from any ChatModel, Embedder or Reranker. It speaks the same wire module the remote
+ * provider reads, so a Hearth team server is a remote model server like any other.
  */
 import type http from 'node:http';
 import type { z } from 'zod';
-import type { ChatModel, Embedder, Reranker } from '../core/models/index.js';
+import { HearthError } from '../../schemas/index.js';
+import type { ChatEvent, ChatMessage, ChatModel, ChatRequest, Embedder, Reranker, TokenUsage } from '../core/models/index.js';
 import {
   WireChatRequest,
   WireEmbeddingRequest,
   WireRerankRequest,
   serializeSseData,
+  wireFinishReason,
+  wireText,
   type WireChatChunk,
   type WireChatCompletion,
   type WireEmbeddingResponse,
   type WireRerankResponse,
+  type WireToolCall,
+  type WireUsage,
 } from '../core/models/index.js';
 
 export interface OpenAIModels {
@@ -45,63 +50,43 @@ export async function handleOpenAIRequest(models: OpenAIModels, request: http.In
     sendError(response, 400, `The body is not JSON: ${(error as Error).message}`);
     return true;
   }
-  await route(models, body, response, controller.signal);
+  try {
+    await route(models, body, response, controller.signal);
+  } catch (error) {
+    // A failure before anything was sent gets a status; after that the connection is all there is.
+    if (!response.headersSent) sendError(response, statusOf(error), (error as Error).message);
+    else response.end();
+  }
   return true;
+}
+
+function statusOf(error: unknown): number {
+  if (!(error instanceof HearthError)) return 500;
+  if (error.code === 'BAD_REQUEST') return 400;
+  if (error.code === 'NOT_FOUND') return 404;
+  return 500;
 }
 
 type Route = (models: OpenAIModels, body: unknown, response: http.ServerResponse, signal: AbortSignal) => Promise<void>;
 
 const routes: Record<string, Route> = {
   '/v1/chat/completions': async (models, body, response, signal) => {
-    const request = parse(WireChatRequest, body, response);
-    if (!request) return;
-    const model = models.chat(request.model);
-    if (!model) return sendError(response, 404, `No chat model "${request.model}" here.`);
-    const schema =
-      request.response_format?.type === 'json_schema' ? request.response_format.json_schema.schema : (request.guided_json ?? undefined);
-    const events = model.chat(
-      {
-        messages: request.messages,
-        ...(request.max_tokens ? { maxTokens: request.max_tokens } : {}),
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        ...(request.seed !== undefined ? { seed: request.seed } : {}),
-        ...(request.stop ? { stop: request.stop } : {}),
-        ...(schema ? { jsonSchema: schema } : {}),
-      },
-      { signal },
-    );
-    const id = `chatcmpl-${Date.now().toString(36)}`;
-    const created = Math.floor(Date.now() / 1000);
-    if (!request.stream) {
-      let text = '';
-      let completion: WireChatCompletion | undefined;
-      for await (const event of events) {
-        if (event.type === 'delta') text += event.text;
-        else
-          completion = {
-            id,
-            object: 'chat.completion',
-            created,
-            model: request.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: event.finishReason === 'length' ? 'length' : 'stop' }],
-            usage: { prompt_tokens: event.usage.promptTokens, completion_tokens: event.usage.completionTokens, total_tokens: event.usage.promptTokens + event.usage.completionTokens },
-          };
-      }
-      return sendJson(response, 200, completion);
+    const wire = parse(WireChatRequest, body, response);
+    if (!wire) return;
+    const model = models.chat(wire.model);
+    if (!model) return sendError(response, 404, `No chat model "${wire.model}" here.`);
+    const events = model.chat(chatRequestOf(wire), { signal })[Symbol.asyncIterator]();
+    // The first event before any header: a request the model refuses gets its 400, not a broken stream.
+    const first = await events.next();
+    const reply = new WireReply(wire.model);
+    if (!wire.stream) {
+      for (let step = first; !step.done; step = await events.next()) reply.add(step.value);
+      return sendJson(response, 200, reply.completion());
     }
     response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    const chunk = (fields: Pick<WireChatChunk, 'choices' | 'usage'>): WireChatChunk => ({ id, object: 'chat.completion.chunk', created, model: request.model, ...fields });
     try {
-      for await (const event of events) {
-        if (event.type === 'delta') {
-          response.write(serializeSseData(chunk({ choices: [{ index: 0, delta: { content: event.text }, finish_reason: null }] })));
-          continue;
-        }
-        response.write(serializeSseData(chunk({ choices: [{ index: 0, delta: {}, finish_reason: event.finishReason === 'length' ? 'length' : 'stop' }] })));
-        if (request.stream_options?.include_usage) {
-          const usage = { prompt_tokens: event.usage.promptTokens, completion_tokens: event.usage.completionTokens, total_tokens: event.usage.promptTokens + event.usage.completionTokens };
-          response.write(serializeSseData(chunk({ choices: [], usage })));
-        }
+      for (let step = first; !step.done; step = await events.next()) {
+        for (const chunk of reply.chunks(step.value, wire.stream_options?.include_usage === true)) response.write(serializeSseData(chunk));
       }
       response.end(serializeSseData('[DONE]'));
     } catch (error) {
@@ -139,6 +124,145 @@ const routes: Record<string, Route> = {
     sendJson(response, 200, result);
   },
 };
+
+/** The wire's request in Hearth's terms. */
+function chatRequestOf(wire: WireChatRequest): ChatRequest {
+  const names = new Map<string, string>();
+  const messages = wire.messages.map((message): ChatMessage => {
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        return { role: 'system', content: wireText(message.content) };
+      case 'user':
+        return { role: 'user', content: wireText(message.content) };
+      case 'assistant': {
+        const toolCalls = (message.tool_calls ?? []).map((call) => {
+          names.set(call.id, call.function.name);
+          return { id: call.id, name: call.function.name, input: argumentsOf(call) };
+        });
+        return { role: 'assistant', content: wireText(message.content), ...(toolCalls.length ? { toolCalls } : {}) };
+      }
+      case 'tool':
+        // OpenAI's tool messages carry only the call's id; the name comes from the call itself.
+        return { role: 'tool', toolCallId: message.tool_call_id, toolName: message.name ?? names.get(message.tool_call_id) ?? 'tool', content: wireText(message.content) };
+    }
+  });
+  const format = wire.response_format;
+  const schema =
+    format?.type === 'json_schema'
+      ? (format.json_schema.schema ?? { type: 'object', additionalProperties: true })
+      : format?.type === 'json_object'
+        ? { type: 'object', additionalProperties: true }
+        : wire.guided_json;
+  const choice = wire.tool_choice;
+  const maxTokens = wire.max_completion_tokens ?? wire.max_tokens;
+  return {
+    messages,
+    ...(wire.tools?.length
+      ? {
+          tools: wire.tools.map(({ function: tool }) => ({
+            name: tool.name,
+            ...(tool.description ? { description: tool.description } : {}),
+            inputSchema: tool.parameters ?? { type: 'object', properties: {} },
+          })),
+        }
+      : {}),
+    ...(choice ? { toolChoice: typeof choice === 'string' ? choice : { tool: choice.function.name } } : {}),
+    ...(schema ? { responseFormat: { schema, ...(format?.type === 'json_schema' ? { name: format.json_schema.name } : {}) } } : {}),
+    ...(maxTokens ? { maxTokens } : {}),
+    ...(wire.temperature != null ? { temperature: wire.temperature } : {}),
+    ...(wire.seed != null ? { seed: wire.seed } : {}),
+    ...(wire.stop != null ? { stop: typeof wire.stop === 'string' ? [wire.stop] : wire.stop } : {}),
+  };
+}
+
+/** Arguments a client sent back in an earlier assistant message: JSON, or kept as the text it was. */
+function argumentsOf(call: WireToolCall): unknown {
+  try {
+    return call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
+  } catch {
+    return call.function.arguments; // the client's own history; the model sees what it wrote
+  }
+}
+
+/** Hearth's events as OpenAI's completion, or as its stream of chunks. */
+class WireReply {
+  private readonly id = `chatcmpl-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  private readonly created = Math.floor(Date.now() / 1000);
+  private text = '';
+  private readonly calls: WireToolCall[] = [];
+  private readonly warnings: { message: string; raw?: string }[] = [];
+  private finish: { reason: ReturnType<typeof wireFinishReason>; usage: TokenUsage } | undefined;
+  private started = false;
+
+  constructor(private readonly model: string) {}
+
+  add(event: ChatEvent): void {
+    if (event.type === 'text') this.text += event.text;
+    else if (event.type === 'tool-call') this.calls.push(wireCall(event.id, event.name, event.input));
+    else if (event.type === 'warning') this.warnings.push({ message: event.message, ...(event.raw !== undefined ? { raw: event.raw } : {}) });
+    else this.finish = { reason: wireFinishReason(event.reason), usage: event.usage };
+  }
+
+  completion(): WireChatCompletion {
+    const usage = this.finish?.usage;
+    return {
+      id: this.id,
+      object: 'chat.completion',
+      created: this.created,
+      model: this.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: this.calls.length && !this.text ? null : this.text, ...(this.calls.length ? { tool_calls: this.calls } : {}) },
+          finish_reason: this.finish?.reason ?? 'stop',
+        },
+      ],
+      ...(usage ? { usage: wireUsage(usage) } : {}),
+      ...(this.warnings.length ? { hearth_warnings: this.warnings } : {}),
+    };
+  }
+
+  *chunks(event: ChatEvent, includeUsage: boolean): Generator<WireChatChunk> {
+    const chunk = (fields: Pick<WireChatChunk, 'choices' | 'usage' | 'hearth_warnings'>): WireChatChunk => ({
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      ...fields,
+    });
+    // OpenAI's first delta names the role; some clients wait for it.
+    const role = this.started ? {} : { role: 'assistant' };
+    if (event.type === 'warning') {
+      yield chunk({ choices: [], hearth_warnings: [{ message: event.message, ...(event.raw !== undefined ? { raw: event.raw } : {}) }] });
+      return;
+    }
+    this.started = true;
+    if (event.type === 'text') {
+      yield chunk({ choices: [{ index: 0, delta: { ...role, content: event.text }, finish_reason: null }] });
+    } else if (event.type === 'tool-call') {
+      const call = wireCall(event.id, event.name, event.input);
+      const index = this.calls.push(call) - 1;
+      yield chunk({ choices: [{ index: 0, delta: { ...role, tool_calls: [{ index, ...call }] }, finish_reason: null }] });
+    } else {
+      yield chunk({ choices: [{ index: 0, delta: role, finish_reason: wireFinishReason(event.reason) }] });
+      if (includeUsage) yield chunk({ choices: [], usage: wireUsage(event.usage) });
+    }
+  }
+}
+
+function wireCall(id: string, name: string, input: unknown): WireToolCall {
+  return { id, type: 'function', function: { name, arguments: JSON.stringify(input ?? {}) } };
+}
+
+function wireUsage(usage: TokenUsage): WireUsage {
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.promptTokens + usage.completionTokens,
+    ...(usage.cachedPromptTokens !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens } } : {}),
+  };
+}
 
 function parse<T extends z.ZodType>(schema: T, body: unknown, response: http.ServerResponse): z.output<T> | undefined {
   const parsed = schema.safeParse(body);

@@ -9,6 +9,8 @@ export const AnswerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation'), conversation: Conversation, question: Message }),
   z.object({ type: z.literal('citation'), index: z.number().int().positive(), citation: Citation }),
   z.object({ type: z.literal('delta'), text: z.string() }),
+  /** Something the answer should say about how it was made (reranking off, and why); stored with it as `notices`. */
+  z.object({ type: z.literal('notice'), text: z.string() }),
 ]);
 export type AnswerEvent = z.infer<typeof AnswerEvent>;
 

@@ -1,7 +1,8 @@
 /** Documents: adding files to a space, reading them again, deleting them, and what is stored of them. */
 import { z } from 'zod';
 import { DocumentInfo, Id, IngestStage } from '../domain.js';
-import { call, inSpace, stream } from './spec.js';
+import { jobKind } from './job-spec.js';
+import { call, inSpace } from './spec.js';
 
 /** Where the bytes of a document come from: a path on the core's machine, or the bytes themselves. */
 export const DocumentSource = z.discriminatedUnion('kind', [
@@ -29,12 +30,21 @@ export const IngestResult = z.object({
 });
 export type IngestResult = z.infer<typeof IngestResult>;
 
+/** Adding a file: a job, so it finishes when the window that started it is closed, and resumes after a restart. */
+export const ingestJob = jobKind('ingest', IngestProgress, IngestResult);
+/** Reading a document again from its stored original. */
+export const reingestJob = jobKind('reingest', IngestProgress, IngestResult);
+
 const DocumentRef = z.object({ documentId: Id });
 const inDocumentSpace = (role: 'viewer' | 'editor') => inSpace(role, { document: 'documentId' });
 
 export const documentsMethods = {
   'documents.list': call(z.object({ spaceId: Id }), z.array(DocumentInfo), inSpace('viewer')),
-  'documents.ingest': stream(
+  /**
+   * Adds a file: checks its format and size, keeps its bytes in the data folder, and starts the job that reads
+   * and indexes it (follow it with `jobs.watch`). A file Hearth will not read fails here, before any job.
+   */
+  'documents.ingest': call(
     z.object({
       spaceId: Id,
       source: DocumentSource,
@@ -42,22 +52,21 @@ export const documentsMethods = {
       password: z.string().max(1024).optional(),
       project: z.string().trim().min(1).max(200).optional(),
     }),
-    IngestProgress,
-    IngestResult,
+    ingestJob.info,
     inSpace('editor'),
   ),
   /**
    * Reads a document again from its stored original (after a parser improved, or OCR language data was added)
    * and replaces its passages once the new reading is indexed; a failure leaves the old one as it was. The
-   * document keeps its name, project and date added, under a new id (the result's `document.id`).
+   * document keeps its name, project and date added, under a new id (the result's `document.id`). A job, like
+   * `documents.ingest`.
    */
-  'documents.reingest': stream(
+  'documents.reingest': call(
     DocumentRef.extend({
       /** For an encrypted PDF, after a PASSWORD_REQUIRED answer. */
       password: z.string().max(1024).optional(),
     }),
-    IngestProgress,
-    IngestResult,
+    reingestJob.info,
     inDocumentSpace('editor'),
   ),
   'documents.delete': call(DocumentRef, z.object({}), inDocumentSpace('editor')),

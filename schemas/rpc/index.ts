@@ -9,6 +9,7 @@ import { appMethods } from './app.js';
 import { chatMethods } from './chat.js';
 import { citationsMethods } from './citations.js';
 import { documentsMethods } from './documents.js';
+import { jobsMethods } from './jobs.js';
 import { modelsMethods } from './models.js';
 import { searchMethods } from './search.js';
 import { spacesMethods } from './spaces.js';
@@ -22,6 +23,7 @@ export const methods = {
   ...searchMethods,
   ...chatMethods,
   ...modelsMethods,
+  ...jobsMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -43,7 +45,9 @@ export * from './frames.js';
 export { appMethods } from './app.js';
 export { AnswerEvent, chatMethods } from './chat.js';
 export { citationsMethods } from './citations.js';
-export { DocumentSource, IngestProgress, IngestResult, documentsMethods } from './documents.js';
+export { DocumentSource, IngestProgress, IngestResult, documentsMethods, ingestJob, reingestJob } from './documents.js';
+export * from './job-spec.js';
+export { JobEvent, JobInfo, JobKindName, jobKinds, jobsMethods, type JobEventOf, type JobInfoOf } from './jobs.js';
 export { modelsMethods } from './models.js';
 export { SearchFilter, searchMethods } from './search.js';
-export { SpacePrepareProgress, SpacePrepareResult, SpaceRef, spacesMethods } from './spaces.js';
+export { SpacePrepareProgress, SpacePrepareResult, SpaceRef, prepareJob, spacesMethods } from './spaces.js';

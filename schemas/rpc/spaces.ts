@@ -1,7 +1,8 @@
 /** Spaces: the folders that hold documents and conversations, and their preparation for search. */
 import { z } from 'zod';
 import { Id, Space } from '../domain.js';
-import { call, inSpace, onServer, stream } from './spec.js';
+import { jobKind } from './job-spec.js';
+import { call, inSpace, onServer } from './spec.js';
 
 export const SpaceRef = z.object({ spaceId: Id });
 
@@ -24,14 +25,21 @@ export const SpacePrepareResult = z.object({
 });
 export type SpacePrepareResult = z.infer<typeof SpacePrepareResult>;
 
+/** A space's preparation for search: one job per space at a time, shared by every search and watcher. */
+export const prepareJob = jobKind('space.prepare', SpacePrepareProgress, SpacePrepareResult);
+
 export const spacesMethods = {
   /** The spaces the caller may see. */
   'spaces.list': call(z.object({}), z.array(Space), onServer('member')),
   'spaces.create': call(z.object({ name: z.string().trim().min(1).max(200) }), Space, onServer('member')),
   /**
-   * Prepares a space for search (keyword index loaded, passages embedded for the active embedding model), or
-   * joins the preparation already running: every watcher gets the same progress and result. Searches, answers
-   * and ingest in the space wait for it. Cancelling stops this watcher only; the work goes on.
+   * Prepares a space for search (keyword index loaded, passages embedded for the active embedding model): starts
+   * the space's preparation job, or answers the one already running, or `current` when there is nothing to do.
+   * Searches, answers and ingest in the space wait for it; follow it with `jobs.watch`.
    */
-  'spaces.prepare': stream(SpaceRef, SpacePrepareProgress, SpacePrepareResult, inSpace('viewer')),
+  'spaces.prepare': call(
+    SpaceRef,
+    z.discriminatedUnion('status', [z.object({ status: z.literal('current') }), z.object({ status: z.literal('preparing'), job: prepareJob.info })]),
+    inSpace('viewer'),
+  ),
 } as const;

@@ -1,17 +1,18 @@
 /**
  * Preparing a space for search after the embedding model changes, on real stores in a temp folder and the tiny
- * ONNX encoder run by the real transformers worker (dist/, built by `npm run build:node`): its progress arrives
- * in order up to the total, watchers share one run, a watcher that stops leaves the work going for the others,
- * and searches in the space wait for it. The embedder's `embed` is gated where a test needs the work held midway.
+ * ONNX encoder run by the real transformers worker (dist/, built by `npm run build:node`): the preparation is a
+ * job whose progress arrives in order up to the total, watchers share one run, a watcher that stops leaves the
+ * work going for the others, and searches in the space wait for it. The embedder's `embed` is gated (at the
+ * model boundary) where a test needs the work held midway.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHearth, localOwner, RpcSession, type Hearth } from '../../app/core/index.js';
 import { importModel, type Embedder } from '../../app/core/models/index.js';
-import type { IngestProgress, IngestResult, ServerFrame, SpacePrepareProgress } from '../../schemas/index.js';
+import type { IngestProgress, IngestResult, JobInfo, ServerFrame, SpacePrepareProgress, SpacePrepareResult } from '../../schemas/index.js';
 import { writeTinyEncoder } from '../fixtures/models/onnx/index.js';
-import { drain, ingestFile, search } from '../fixtures/hearth-runner.js';
+import { followJob, ingestFile, search } from '../fixtures/hearth-runner.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
 
 const WORDS = 'the fire in hearth keeps kitchen warm bread oven winter snow night library document search river forest music school coffee milk'.split(' ');
@@ -56,7 +57,7 @@ beforeEach(async () => {
     passages += (await ingestFile(hearth, spaceId, { kind: 'path', path: file })).result.document.chunkCount;
   }
   // With the built-in hash embedder the space was prepared by the ingest itself.
-  expect(await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }))).toEqual({ events: [], result: { status: 'current', embedded: 0, removed: 0 } });
+  expect(await hearth.call('spaces.prepare', { spaceId })).toEqual({ status: 'current' });
 });
 
 afterEach(async () => {
@@ -68,7 +69,22 @@ afterEach(async () => {
 async function switchEmbedder(alias: string, folder: string): Promise<Embedder> {
   await importModel({ library: hearth.models.libraryFolder, source: folder, alias });
   await hearth.models.use('embed', alias);
-  return hearth.models.embedder();
+  // The instance stays open while it is the active one; the lease only says which it is.
+  const lease = await hearth.models.leaseEmbedder();
+  await lease.release();
+  return lease.value;
+}
+
+/** Asks for the space's preparation, as a window opening it does: the job started (or joined). */
+async function preparationJob(): Promise<JobInfo & { kind: 'space.prepare' }> {
+  const answer = await hearth.call('spaces.prepare', { spaceId });
+  if (answer.status !== 'preparing') throw new Error('expected the space to need preparing');
+  return answer.job;
+}
+
+/** Prepares the space and follows the job to its end: its progress and result. */
+async function prepare(): Promise<{ events: SpacePrepareProgress[]; result: SpacePrepareResult }> {
+  return followJob(hearth, await preparationJob());
 }
 
 /** Holds every `embed` call of `embedder` until `open()`; counts the calls. */
@@ -112,60 +128,62 @@ function expectInOrderUpTo(events: SpacePrepareProgress[], total: number): void 
   }
 }
 
+/** The progress events among the frames a window received for one request. */
+const progressIn = (frames: ServerFrame[]) =>
+  frames.flatMap((frame) => (frame.type === 'event' && (frame.event as { type: string }).type === 'progress' ? [(frame.event as { progress: SpacePrepareProgress }).progress] : []));
+
 describe('preparing a space for a new embedding model', () => {
-  it('embeds every passage again, its progress in order up to the total, then answers current', async () => {
+  it('embeds every passage again as one job, its progress in order up to the total, then answers current', async () => {
     expect(passages).toBeGreaterThan(3 * 64);
-    const embedder = await switchEmbedder('mini', encoders.mini);
+    await switchEmbedder('mini', encoders.mini);
 
-    const run = hearth.stream('spaces.prepare', { spaceId: spaceId });
-    const first = await run.next();
-    expect(first.value).toEqual({ stage: 'embedding', done: 0, total: passages });
-    expect(hearth.indexes.preparationState(spaceId)).toEqual({ status: 'embedding', embedderId: embedder.id, done: 0, total: passages });
-    const rest = await drain(run);
-    const events = [first.value as SpacePrepareProgress, ...rest.events];
+    const job = await preparationJob();
+    expect(job).toMatchObject({ kind: 'space.prepare', spaceId, title: 'Preparing search in Handbooks', owner: { id: 'local', kind: 'local-owner' } });
+    const { events, result } = await followJob(hearth, job);
     expectInOrderUpTo(events, passages);
-    // The watcher followed closely enough to see every batch of 64.
+    // The journal holds every batch of 64, so a watcher sees each one, however late it came.
     expect(events.map((event) => event.done)).toEqual([0, ...Array.from({ length: Math.ceil(passages / 64) }, (_, i) => Math.min((i + 1) * 64, passages))]);
-    expect(rest.result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
+    expect(result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
+    expect(await hearth.call('jobs.get', { jobId: job.id })).toMatchObject({ state: 'done', result, progress: { done: passages, total: passages } });
 
-    expect(hearth.indexes.preparationState(spaceId)).toEqual({ status: 'idle' });
-    expect(await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }))).toEqual({ events: [], result: { status: 'current', embedded: 0, removed: 0 } });
+    expect(await hearth.call('spaces.prepare', { spaceId })).toEqual({ status: 'current' });
     const counts = await hearth.indexes.storeCounts(spaceId);
     expect(counts.vectorChunkIds).toEqual(counts.sqliteChunkIds);
   });
 
-  it('runs once for two watchers; the one that stops watching leaves the other, and the searches, their answer', async () => {
+  it('runs once for two windows; the one that stops watching leaves the other, and the searches, their answer', async () => {
     const embedder = await switchEmbedder('mini', encoders.mini);
     const { open, calls } = gate(embedder);
     const first = { frames: [] as ServerFrame[] };
     const second = { frames: [] as ServerFrame[] };
     const firstWindow = new RpcSession(hearth.dispatcher, localOwner, (frame) => first.frames.push(frame));
     const secondWindow = new RpcSession(hearth.dispatcher, localOwner, (frame) => second.frames.push(frame));
-    const request = { type: 'request', id: 'prepare-1', method: 'spaces.prepare', params: { spaceId } };
 
-    firstWindow.receive(request);
-    await vi.waitFor(() => expect(first.frames).toContainEqual({ type: 'event', id: 'prepare-1', event: { stage: 'embedding', done: 0, total: passages } }));
-    secondWindow.receive(request);
-    await vi.waitFor(() => expect(second.frames).toContainEqual({ type: 'event', id: 'prepare-1', event: { stage: 'embedding', done: 0, total: passages } }));
+    // Both windows ask for the preparation and are given the same job, which each watches.
+    const job = await preparationJob();
+    expect(await preparationJob()).toMatchObject({ id: job.id });
+    firstWindow.receive({ type: 'request', id: 'watch-1', method: 'jobs.watch', params: { jobId: job.id } });
+    await vi.waitFor(() => expect(progressIn(first.frames)).toContainEqual({ stage: 'embedding', done: 0, total: passages }));
+    secondWindow.receive({ type: 'request', id: 'watch-1', method: 'jobs.watch', params: { jobId: job.id } });
+    await vi.waitFor(() => expect(progressIn(second.frames)).toContainEqual({ stage: 'embedding', done: 0, total: passages }));
     let searched = false;
     const searching = search(hearth, spaceId, 'bread oven kitchen', 3).finally(() => (searched = true));
 
     // The first window stops watching while the first batch is still being embedded.
-    firstWindow.receive({ type: 'cancel', id: 'prepare-1' });
-    await vi.waitFor(() => expect(first.frames.at(-1)).toMatchObject({ type: 'error', id: 'prepare-1', error: { code: 'CANCELLED' } }));
-    expect(hearth.indexes.preparationState(spaceId)).toMatchObject({ status: 'embedding', done: 0, total: passages });
+    firstWindow.receive({ type: 'cancel', id: 'watch-1' });
+    await vi.waitFor(() => expect(first.frames.at(-1)).toMatchObject({ type: 'error', id: 'watch-1', error: { code: 'CANCELLED' } }));
+    expect(await hearth.call('jobs.get', { jobId: job.id })).toMatchObject({ state: 'running', progress: { done: 0, total: passages } });
     expect(searched).toBe(false);
 
     open();
     await vi.waitFor(() => expect(second.frames.at(-1)?.type).toBe('result'), { timeout: 30_000 });
-    expect(second.frames.at(-1)).toEqual({ type: 'result', id: 'prepare-1', result: { status: 'reembedded', embedded: passages, removed: 0 } });
-    const events = second.frames.flatMap((frame) => (frame.type === 'event' ? [frame.event as SpacePrepareProgress] : []));
-    expectInOrderUpTo(events, passages);
+    expect(second.frames.at(-1)).toMatchObject({ type: 'result', id: 'watch-1', result: { id: job.id, state: 'done', result: { status: 'reembedded', embedded: passages, removed: 0 } } });
+    expectInOrderUpTo(progressIn(second.frames), passages);
     // One run: one embedding call per batch of 64, however many watched (the search embeds its query besides).
     const batches = calls.mock.calls.filter(([texts]) => !texts.includes('bread oven kitchen'));
     expect(batches.map(([texts]) => texts.length).reduce((sum, n) => sum + n, 0)).toBe(passages);
     expect(batches).toHaveLength(Math.ceil(passages / 64));
-    expect(first.frames.filter((frame) => frame.type === 'event')).toHaveLength(1);
+    expect(progressIn(first.frames)).toHaveLength(1);
 
     const hits = await searching;
     expect(hits.length).toBeGreaterThan(0);
@@ -180,7 +198,7 @@ describe('preparing a space for a new embedding model', () => {
 
     // The model changes while the garden handbook is being embedded by the old one; the space is re-embedded.
     await switchEmbedder('mini', encoders.mini);
-    expect((await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }))).result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
+    expect((await prepare()).result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
     held.open();
 
     // The old model's vectors (384 numbers, where the new model makes 32) were never written: the garden
@@ -190,38 +208,42 @@ describe('preparing a space for a new embedding model', () => {
 
   it('finishes an ingest whose local embedding model was replaced while it embedded', async () => {
     const mini = await switchEmbedder('mini', encoders.mini);
-    await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }));
+    await prepare();
     const { held, ingesting } = await ingestHeldBy(mini);
 
-    // The switch closes the old model while the ingest still waits on it.
+    // The ingest holds a lease on the old model, which stays open for it while the space is prepared for the new one.
     await switchEmbedder('other', encoders.other);
-    await drain(hearth.stream('spaces.prepare', { spaceId: spaceId }));
+    await prepare();
     held.open();
 
     await expectIndexedInEveryStore(ingesting);
   });
 
-  it('follows a watcher over to the new run when the model is switched again midway', async () => {
+  it('cancels the run for a model switched away from midway; the searches waiting follow the new one', async () => {
     const mini = await switchEmbedder('mini', encoders.mini);
     const held = gate(mini);
-    const watcher = hearth.stream('spaces.prepare', { spaceId: spaceId });
-    expect((await watcher.next()).value).toEqual({ stage: 'embedding', done: 0, total: passages });
+    const firstJob = await preparationJob();
+    const watcher = followJob(hearth, firstJob);
+    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
+    const searching = search(hearth, spaceId, 'bread oven kitchen', 3);
 
     const other = await switchEmbedder('other', encoders.other);
-    const again = drain(hearth.stream('spaces.prepare', { spaceId: spaceId }));
+    const again = preparationJob();
     held.open();
-    const followed = await drain(watcher);
-    // The run for the first model was given up; the watcher saw the new run from its start.
-    expect(followed.events[0]).toEqual({ stage: 'embedding', done: 0, total: passages });
+    // The run for the first model was given up, saying so; the new run re-embeds everything with the new model.
+    await expect(watcher).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await hearth.call('jobs.get', { jobId: firstJob.id })).toMatchObject({ state: 'cancelled' });
+    const secondJob = await again;
+    expect(secondJob.id).not.toBe(firstJob.id);
+    const followed = await followJob(hearth, secondJob);
+    expectInOrderUpTo(followed.events, passages);
     expect(followed.result).toEqual({ status: 'reembedded', embedded: passages, removed: 0 });
-    expect(followed.events.at(-1)).toEqual({ stage: 'embedding', done: passages, total: passages });
-    expect((await again).result).toEqual(followed.result);
-    expect(hearth.indexes.preparationState(spaceId)).toEqual({ status: 'idle' });
+    expect((await searching).length).toBeGreaterThan(0);
     expect((await hearth.indexes.storeCounts(spaceId)).vectorChunkIds).toHaveLength(passages);
     expect(other.id).not.toBe(mini.id);
   });
 
   it('refuses an unknown space with NOT_FOUND', async () => {
-    await expect(drain(hearth.stream('spaces.prepare', { spaceId: 'no-such-space' }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(hearth.call('spaces.prepare', { spaceId: 'no-such-space' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -8,6 +8,7 @@ import { HearthError } from '../../schemas/index.js';
 import { binaryBytes, travelPolicy } from '../fixtures/documents.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
 import { httpGet as get, nextFrame, startWebMode, type WebMode } from '../fixtures/web-mode.js';
+import { followJob } from '../../app/renderer/src/client/follow-job.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let web: WebMode;
@@ -38,10 +39,10 @@ describe('web mode over WebSocket', () => {
   it('carries the whole story: space, ingest with progress, streamed cited answer, citation text', async () => {
     const client = web.connect();
     const space = await client.call('spaces.create', { name: 'Work' });
-    const ingest = client.stream('documents.ingest', {
-      spaceId: space.id,
-      source: { kind: 'bytes', name: 'policy.md', base64: base64(travelPolicy) },
-    });
+    const ingest = followJob(
+      client,
+      client.call('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: 'policy.md', base64: base64(travelPolicy) } }),
+    );
     const stages: string[] = [];
     for await (const progress of ingest) stages.push(progress.stage);
     expect(stages).toEqual(['reading', 'parsing', 'chunking', 'embedding', 'indexing', 'done']);
@@ -65,18 +66,17 @@ describe('web mode over WebSocket', () => {
   it('answers bad input with typed errors and keeps earlier documents and conversations intact', async () => {
     const client = web.connect();
     const space = await client.call('spaces.create', { name: 'Work' });
-    await client.stream('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: 'policy.md', base64: base64(travelPolicy) } })
-      .result;
+    await followJob(client, client.call('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: 'policy.md', base64: base64(travelPolicy) } })).result;
     const before = await client.stream('chat.ask', { spaceId: space.id, question: 'refund' }).result;
 
     const ingestBytes = (name: string, bytes: Uint8Array | string) =>
-      client.stream('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name, base64: base64(bytes) } }).result;
+      followJob(client, client.call('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name, base64: base64(bytes) } })).result;
 
     expect((await failure(ingestBytes('empty.md', ''))).code).toBe('FILE_EMPTY');
     expect((await failure(ingestBytes('photo.md', binaryBytes()))).code).toBe('FILE_BINARY');
     expect((await failure(ingestBytes('report.xyz', 'hello'))).code).toBe('UNSUPPORTED_FORMAT');
 
-    const ingestPath = (file: string) => client.stream('documents.ingest', { spaceId: space.id, source: { kind: 'path', path: file } }).result;
+    const ingestPath = (file: string) => followJob(client, client.call('documents.ingest', { spaceId: space.id, source: { kind: 'path', path: file } })).result;
     const missing = await failure(ingestPath(path.join(temp.dir, 'gone.md')));
     expect(missing.code).toBe('FILE_UNREADABLE');
     expect(missing.message).toContain('does not exist');
@@ -132,7 +132,7 @@ describe('web mode over WebSocket', () => {
     const space = await client.call('spaces.create', { name: 'Work' });
     const controller = new AbortController();
     const big = Array.from({ length: 400 }, (_, i) => `## Section ${i}\n\nHotel rules number ${i} say hotel stays are fine.\n`).join('\n');
-    await client.stream('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: 'big.md', base64: base64(big) } }).result;
+    await followJob(client, client.call('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: 'big.md', base64: base64(big) } })).result;
     const answer = client.stream('chat.ask', { spaceId: space.id, question: 'hotel rules' }, { signal: controller.signal });
     const seen: string[] = [];
     const iterated = (async () => {

@@ -10,7 +10,8 @@ import type { Conversations } from './conversations.js';
 
 export interface AskDeps {
   conversations: Conversations;
-  retrieve(query: string, limit: number): Promise<RetrievalHit[]> | RetrievalHit[];
+  /** The best passages for a query, and what the answer should say about how they were found (reranking off, and why). */
+  retrieve(query: string, limit: number): Promise<{ hits: RetrievalHit[]; notices?: string[] }>;
   /** The language model, when one is configured; it is opened only when a question needs it. */
   chatModel?: () => Promise<ChatModel | undefined>;
 }
@@ -49,14 +50,15 @@ export async function* askQuestion(deps: AskDeps, request: AskRequest, signal?: 
   } catch (error) {
     modelProblem = (error as Error).message;
   }
-  const hits = await deps.retrieve(request.question, model ? modelPassages : extractivePassages);
+  const { hits, notices = [] } = await deps.retrieve(request.question, model ? modelPassages : extractivePassages);
+  for (const notice of notices) yield { type: 'notice', text: notice };
   const answer = { content: '', citations: [] as Citation[] };
   if (model && hits.length > 0) {
     yield* generated(model, history, request.question, hits, answer, signal);
   } else {
     yield* extractive(hits, answer, signal, modelProblem, request.narrowed === true);
   }
-  return deps.conversations.append(conversation.id, { role: 'assistant', content: answer.content.trim(), citations: answer.citations });
+  return deps.conversations.append(conversation.id, { role: 'assistant', content: answer.content.trim(), citations: answer.citations, notices });
 }
 
 async function* generated(
@@ -86,12 +88,13 @@ async function* generated(
     { role: 'user', content: `Passages:\n\n${passages}\n\nQuestion: ${question}` },
   ];
   for await (const event of model.chat({ messages, maxTokens: 1024, temperature: 0.2 }, signal ? { signal } : {})) {
-    if (event.type === 'delta') {
+    if (event.type === 'text') {
       answer.content += event.text;
       yield { type: 'delta', text: event.text };
-    } else if (event.finishReason === 'cancelled') {
+    } else if (event.type === 'finish' && event.reason === 'cancelled') {
       throw new HearthError('CANCELLED', 'The answer was cancelled.');
     }
+    // No tools are offered here, so no tool calls come; a warning has no place in the answer's events yet.
   }
 }
 

@@ -23,10 +23,12 @@ interface MessageRow {
   role: 'user' | 'assistant';
   content: string;
   citations: string;
+  notices: string;
   created_at: string;
 }
 
 const StoredCitations = z.array(Citation);
+const StoredNotices = z.array(z.string()).catch([]);
 
 const toConversation = (row: ConversationRow): Conversation => ({
   id: row.id,
@@ -42,6 +44,7 @@ const toMessage = (row: MessageRow): Message => ({
   role: row.role,
   content: row.content,
   citations: StoredCitations.parse(JSON.parse(row.citations)),
+  notices: StoredNotices.parse(JSON.parse(row.notices)),
   createdAt: row.created_at,
 });
 
@@ -80,15 +83,16 @@ export class Conversations {
     return (this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq').all(conversationId) as MessageRow[]).map(toMessage);
   }
 
-  append(conversationId: string, message: { role: Message['role']; content: string; citations: Citation[] }): Message {
+  append(conversationId: string, message: { role: Message['role']; content: string; citations: Citation[]; notices?: string[] }): Message {
     const id = randomUUID();
     const createdAt = new Date().toISOString();
+    const notices = message.notices ?? [];
     this.db
       .prepare(
-        `INSERT INTO messages (id, conversation_id, role, content, citations, created_at, seq)
-         VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?))`,
+        `INSERT INTO messages (id, conversation_id, role, content, citations, notices, created_at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?))`,
       )
-      .run(id, conversationId, message.role, message.content, JSON.stringify(message.citations), createdAt, conversationId);
-    return { id, conversationId, role: message.role, content: message.content, citations: message.citations, createdAt };
+      .run(id, conversationId, message.role, message.content, JSON.stringify(message.citations), JSON.stringify(notices), createdAt, conversationId);
+    return { id, conversationId, role: message.role, content: message.content, citations: message.citations, notices, createdAt };
   }
 }

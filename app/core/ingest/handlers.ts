@@ -17,10 +17,10 @@ type DocumentsMethod = 'documents.list' | 'documents.ingest' | 'documents.reinge
 export function documentsHandlers({ ingest, documents, replacements, blobs }: DocumentsHandlersDeps): SomeHandlers<DocumentsMethod> {
   return {
     'documents.list': async ({ spaceId }) => documents.list(spaceId),
-    'documents.ingest': ({ spaceId, source, password, project }, { signal }) => ingest.add(spaceId, source, signal, { password, project }),
-    'documents.reingest': ({ documentId, password }, { signal }) => ingest.reread(documentId, signal, { password }),
-    'documents.delete': async ({ documentId }) => {
-      await ingest.remove(documentId);
+    'documents.ingest': ({ spaceId, source, password, project }, { caller }) => ingest.add(caller, spaceId, source, { password, project }),
+    'documents.reingest': ({ documentId, password }, { caller }) => ingest.reread(caller, documentId, { password }),
+    'documents.delete': async ({ documentId }, { caller }) => {
+      await ingest.remove(caller, documentId);
       return {};
     },
     // A citation keeps the id of the reading it was made from: these answer with the document that replaced it.

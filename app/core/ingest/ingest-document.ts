@@ -36,25 +36,52 @@ export interface IngestDeps {
   vectorStore: VectorStore;
   /** Reads a file into Markdown with provenance (the ingest worker pool). */
   parse(input: ParseInput, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<ParsedDocument>;
+  /**
+   * Told the new document's id once it and its chunks are in SQLite (`indexing`): from then on a restart finishes
+   * or rolls it back (`recoverInFlight`) instead of reading the file again.
+   */
+  onStored?: (documentId: string) => void;
 }
 
-export async function* ingestDocument(
-  deps: IngestDeps,
-  request: { spaceId: string; source: DocumentSource; project?: string | undefined; password?: string | undefined },
-  signal?: AbortSignal,
-): AsyncGenerator<IngestProgress, IngestResult> {
+/** A file received for ingest: its bytes are in the blob store under `sha256`, and where it came from. */
+export interface ReceivedFile {
+  spaceId: string;
+  name: string;
+  sha256: string;
+  sizeBytes: number;
+  /** Where the file came from, so a changed version added again replaces it: its path, or `upload:<name>` for an upload (web mode). */
+  sourcePath: string;
+}
+
+/**
+ * The first step of adding a file, done before its job starts: the space must exist, the format be one Hearth
+ * reads and the size within the limit (each fails at once, with nothing stored), and the bytes go into the blob
+ * store — so the job that reads the file needs nothing the request held, and can run again after a restart.
+ */
+export async function receiveFile(
+  deps: Pick<IngestDeps, 'spaces' | 'blobs' | 'maxFileBytes'>,
+  request: { spaceId: string; source: DocumentSource },
+): Promise<ReceivedFile> {
   const { spaceId, source } = request;
   deps.spaces.get(spaceId); // NOT_FOUND before any work
   const name = source.kind === 'path' ? path.basename(source.path) : path.basename(source.name);
   formatOfFile(name); // an unsupported format fails before the file is read
-
-  yield { stage: 'reading', fraction: 0 };
   const bytes = await readSource(source, name, deps.maxFileBytes);
-  throwIfAborted(signal, name);
-  // Where the file came from, so a changed version added again replaces it: its path, or for an upload
-  // (web mode) its name within the space.
-  const sourcePath = source.kind === 'path' ? path.resolve(source.path) : `upload:${name}`;
-  return yield* indexFile(deps, { spaceId, name, bytes, sourcePath, project: request.project, password: request.password }, signal);
+  const sha256 = await deps.blobs.put(bytes);
+  return { spaceId, name, sha256, sizeBytes: bytes.length, sourcePath: source.kind === 'path' ? path.resolve(source.path) : `upload:${name}` };
+}
+
+/** Reads and indexes a received file from the blob store (see {@link receiveFile}), streaming its progress. */
+export async function* ingestDocument(
+  deps: IngestDeps,
+  request: ReceivedFile & { project?: string | undefined; password?: string | undefined },
+  signal?: AbortSignal,
+): AsyncGenerator<IngestProgress, IngestResult> {
+  yield { stage: 'reading', fraction: 0 };
+  const bytes = await readBlob(deps.blobs, request.sha256, request.name);
+  throwIfAborted(signal, request.name);
+  const { spaceId, name, sourcePath, project, password } = request;
+  return yield* indexFile(deps, { spaceId, name, bytes, sourcePath, project, password }, signal);
 }
 
 /**
@@ -201,6 +228,7 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
       chunks,
     ),
   )();
+  deps.onStored?.(documentId);
 
   let finished: { generation: number; replaced: DocumentInfo[] } | { twin: DocumentInfo };
   let writeVectors: () => Promise<void> = async () => undefined;
@@ -337,21 +365,26 @@ export function recoverInFlight(deps: Pick<IngestDeps, 'db' | 'spaces' | 'docume
 
 /** The original bytes of a stored document, checked against the sha256 they are filed under. */
 async function readStoredOriginal(blobs: BlobStore, document: DocumentInfo): Promise<Uint8Array> {
+  return readBlob(blobs, document.sha256, document.name, { documentId: document.id });
+}
+
+/** Bytes from the blob store, checked against the sha256 they are filed under. */
+async function readBlob(blobs: BlobStore, sha256: string, name: string, details: Record<string, unknown> = {}): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(blobs.pathOf(document.sha256));
+    bytes = await readFile(blobs.pathOf(sha256));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new HearthError(
       'FILE_UNREADABLE',
-      `The original of ${document.name} is missing from the data folder (${code === 'ENOENT' ? 'blobs/ has no copy' : (error as Error).message}), so it cannot be re-read. Add the file again instead.`,
-      { documentId: document.id, sha256: document.sha256, errno: code },
+      `The original of ${name} is missing from the data folder (${code === 'ENOENT' ? 'blobs/ has no copy' : (error as Error).message}), so it cannot be read. Add the file again.`,
+      { ...details, sha256, errno: code },
     );
   }
-  if (BlobStore.sha256(bytes) !== document.sha256) {
-    throw new HearthError('FILE_CORRUPT', `The stored original of ${document.name} is damaged (its SHA-256 no longer matches), so it cannot be re-read. Add the file again instead.`, {
-      documentId: document.id,
-      sha256: document.sha256,
+  if (BlobStore.sha256(bytes) !== sha256) {
+    throw new HearthError('FILE_CORRUPT', `The stored original of ${name} is damaged (its SHA-256 no longer matches), so it cannot be read. Add the file again.`, {
+      ...details,
+      sha256,
     });
   }
   return bytes;

@@ -12,7 +12,10 @@ export function modelsHandlers(models: ModelRuntime): SomeHandlers<'models.list'
     'models.check': async ({ kind, alias }, { signal }) => {
       const entry = findModel(await models.library({ reload: true }), kind, alias);
       if (!entry) throw new HearthError('MODEL_NOT_FOUND', `There is no ${kind} model "${alias}" in the library.`);
-      return smokeCheck(entry, { signal });
+      const report = await smokeCheck(entry, { signal });
+      // The user checked it: whatever failure was kept for it, the next use opens it afresh.
+      if ((await models.active(kind)) === entry) models.forgetFailure(kind);
+      return report;
     },
     'models.use': async ({ kind, alias }) => {
       await models.use(kind, alias);

@@ -1,16 +1,17 @@
 /**
  * A GGUF language model run by node-llama-cpp in its own worker thread (app/workers/llm/worker.ts):
- * token streaming, cancellation, JSON-schema output, several chats at once, and a fresh worker that
- * reloads the model after a crash — behind the same ChatModel interface as a remote server.
+ * token streaming, tool calls, JSON-schema output, cancellation, several chats at once (each reusing what
+ * its sequence evaluated before), and a fresh worker that reloads the model after a crash — behind the
+ * same ChatModel interface as a remote server.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
 import type { LocalModelSource } from './library.js';
 import { resolveLlmThreads } from './threads.js';
-import type { CallOptions, ChatEvent, ChatModel, ChatRequest, FinishReason, TokenUsage } from './types.js';
+import { checkChatRequest, normalizeJsonSchema, toolChoiceOf, type CallOptions, type ChatEvent, type ChatModel, type ChatRequest } from './types.js';
 import { WorkerHost } from '../threads/index.js';
-import { LlmChatEvent, LlmChatResult, LlmInfo, llmWorkerName, type LlmChatParams, type LlmLoadParams } from './llm-contract.js';
+import { LlmActivity, LlmChatEvent, LlmChatResult, LlmInfo, llmWorkerName, type LlmChatParams, type LlmLoadParams } from './llm-contract.js';
 
 
 export interface LocalLlamaOptions {
@@ -24,6 +25,8 @@ export interface LocalLlamaOptions {
   threads?: number;
   /** How often streamed text crosses from the worker, in ms (see {@link LlmLoadParams}). Default 33. */
   streamIntervalMs?: number;
+  /** Reuse each sequence's evaluated prompt for requests that start the same way. Default true. */
+  reusePrefix?: boolean;
   /** Called when the worker dies; the next request starts a new one, which reloads the model. */
   onCrash?: (error: HearthError) => void;
   /** The worker script; found in the build output when not given. */
@@ -50,6 +53,7 @@ export class LocalLlamaChatModel implements ChatModel {
       ...(contextSize ? { contextSize } : {}),
       ...(options.sequences ? { sequences: options.sequences } : {}),
       ...(options.streamIntervalMs !== undefined ? { streamIntervalMs: options.streamIntervalMs } : {}),
+      ...(options.reusePrefix !== undefined ? { reusePrefix: options.reusePrefix } : {}),
     };
     const host = new WorkerHost({
       name: llmWorkerName,
@@ -76,20 +80,23 @@ export class LocalLlamaChatModel implements ChatModel {
   }
 
   async *chat(request: ChatRequest, options: CallOptions = {}): AsyncIterable<ChatEvent> {
+    checkChatRequest(request);
+    const started = performance.now();
     // Our own controller, so a consumer that stops reading also stops the decoding.
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
 
-    const texts: string[] = [];
+    const events: ChatEvent[] = [];
     const state: { wake?: () => void; outcome?: { result: unknown } | { error: unknown } } = {};
     const call = this.host
       .call('chat', toChatParams(request), {
         signal: controller.signal,
         onEvent: (raw) => {
           const event = LlmChatEvent.safeParse(raw);
-          if (event.success && event.data.text) texts.push(event.data.text);
+          if (!event.success) events.push({ type: 'warning', message: `The ${llmWorkerName} worker sent an event Hearth cannot read: ${event.error.message}` });
+          else if (event.data.type !== 'text' || event.data.text) events.push(event.data);
           state.wake?.();
         },
       })
@@ -99,30 +106,40 @@ export class LocalLlamaChatModel implements ChatModel {
       )
       .finally(() => state.wake?.());
     try {
-      while (!state.outcome || texts.length > 0) {
-        if (texts.length > 0) {
-          yield { type: 'delta', text: texts.shift()! };
+      while (!state.outcome || events.length > 0) {
+        if (events.length > 0) {
+          yield events.shift()!;
           continue;
         }
         await new Promise<void>((resolve) => (state.wake = resolve));
         state.wake = undefined;
       }
       const outcome = state.outcome;
-      await call;
       if ('error' in outcome) {
         // Cancelled before the worker saw the request: nothing was decoded.
         if (controller.signal.aborted && outcome.error instanceof HearthError && outcome.error.code === 'CANCELLED') {
-          yield done('cancelled', { promptTokens: 0, completionTokens: 0 });
+          const usage = { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: performance.now() - started, cachedPromptTokens: 0 };
+          yield { type: 'finish', reason: 'cancelled', usage };
           return;
         }
         throw outcome.error;
       }
       const result = parseWorkerResult(LlmChatResult, outcome.result, 'chat');
-      yield done(result.finishReason, result.usage);
+      yield { type: 'finish', reason: result.finishReason, usage: result.usage };
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      if (!state.outcome) controller.abort();
+      if (!state.outcome) {
+        // The consumer stopped reading: stop the decoding, and hold the loop's exit until the worker has
+        // let go of the sequence, so the next request finds it free.
+        controller.abort();
+        await call;
+      }
     }
+  }
+
+  /** Chats decoding and waiting in the worker now: queue depth, and whether work was let go. */
+  async activity(): Promise<LlmActivity> {
+    return parseWorkerResult(LlmActivity, await this.host.call('activity', {}), 'activity');
   }
 
   /** What runs where: device, threads, context, sequences, memory and the model's header summary. */
@@ -166,17 +183,30 @@ async function withTimeout(call: Promise<unknown>, ms: number): Promise<void> {
 
 function toChatParams(request: ChatRequest): LlmChatParams {
   return {
-    messages: request.messages.map(({ role, content }) => ({ role, content })),
+    messages: request.messages.map((message) => {
+      if (message.role === 'tool') return { role: 'tool', toolCallId: message.toolCallId, toolName: message.toolName, content: message.content };
+      if (message.role === 'assistant') {
+        const toolCalls = message.toolCalls?.map(({ id, name, input }) => ({ id, name, input }));
+        return { role: 'assistant', content: message.content, ...(toolCalls?.length ? { toolCalls } : {}) };
+      }
+      return { role: message.role, content: message.content };
+    }),
+    toolChoice: toolChoiceOf(request),
+    ...(request.tools?.length
+      ? {
+          tools: request.tools.map((tool) => ({
+            name: tool.name,
+            ...(tool.description ? { description: tool.description } : {}),
+            inputSchema: normalizeJsonSchema(tool.inputSchema),
+          })),
+        }
+      : {}),
+    ...(request.responseFormat ? { responseFormat: { schema: normalizeJsonSchema(request.responseFormat.schema) } } : {}),
     ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
-    ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
     ...(request.stop?.length ? { stop: request.stop } : {}),
   };
-}
-
-function done(finishReason: FinishReason, usage: TokenUsage): ChatEvent {
-  return { type: 'done', finishReason, usage };
 }
 
 function parseWorkerResult<T>(schema: z.ZodType<T>, raw: unknown, method: string): T {

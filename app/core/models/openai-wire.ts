@@ -1,31 +1,67 @@
 /**
  * The OpenAI-compatible wire format, in one place: the request and response shapes Hearth sends to vLLM,
- * Ollama, llama-server or LM Studio — and that Hearth's team server will answer with — plus Server-Sent
- * Events framing. Only the fields Hearth uses are modelled; unknown fields pass through untouched.
+ * Ollama, llama-server or LM Studio — and that Hearth's team server answers with — tools and tool calls
+ * included, plus Server-Sent Events framing. Only the fields Hearth uses are modelled; unknown fields pass
+ * through untouched, and the optional ones accept `null`, as the OpenAI SDKs send them.
  */
 import { z } from 'zod';
 
-export const WireChatMessage = z.object({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string(),
+/** Message content: a string, or (newer clients) a list of parts, of which Hearth reads the text ones. */
+const WireContent = z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]);
+
+export const WireToolCall = z.looseObject({
+  id: z.string(),
+  type: z.literal('function').optional(),
+  /** `arguments` is JSON text, as the model wrote it. */
+  function: z.looseObject({ name: z.string(), arguments: z.string() }),
 });
+export type WireToolCall = z.infer<typeof WireToolCall>;
+
+export const WireChatMessage = z.discriminatedUnion('role', [
+  z.looseObject({ role: z.enum(['system', 'developer']), content: WireContent }),
+  z.looseObject({ role: z.literal('user'), content: WireContent }),
+  z.looseObject({ role: z.literal('assistant'), content: WireContent.nullable().optional(), tool_calls: z.array(WireToolCall).optional() }),
+  z.looseObject({ role: z.literal('tool'), tool_call_id: z.string(), content: WireContent, name: z.string().optional() }),
+]);
+export type WireChatMessage = z.infer<typeof WireChatMessage>;
+
+export const WireTool = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+export type WireTool = z.infer<typeof WireTool>;
+
+export const WireToolChoice = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
+]);
+export type WireToolChoice = z.infer<typeof WireToolChoice>;
 
 export const WireChatRequest = z.looseObject({
   model: z.string(),
   messages: z.array(WireChatMessage).min(1),
-  stream: z.boolean().optional(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).optional(),
-  max_tokens: z.number().int().positive().optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  seed: z.number().int().optional(),
-  stop: z.array(z.string()).optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+  max_tokens: z.number().int().positive().nullable().optional(),
+  /** The newer name of max_tokens. */
+  max_completion_tokens: z.number().int().positive().nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  seed: z.number().int().nullable().optional(),
+  stop: z.union([z.string(), z.array(z.string())]).nullable().optional(),
+  tools: z.array(WireTool).optional(),
+  tool_choice: WireToolChoice.optional(),
   response_format: z
     .union([
-      z.object({ type: z.literal('text') }),
-      z.object({ type: z.literal('json_object') }),
-      z.object({
+      z.looseObject({ type: z.literal('text') }),
+      z.looseObject({ type: z.literal('json_object') }),
+      z.looseObject({
         type: z.literal('json_schema'),
-        json_schema: z.object({ name: z.string(), schema: z.record(z.string(), z.unknown()), strict: z.boolean().optional() }),
+        json_schema: z.looseObject({ name: z.string(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullable().optional() }),
       }),
     ])
     .optional(),
@@ -37,26 +73,54 @@ export type WireChatRequest = z.infer<typeof WireChatRequest>;
 export const WireUsage = z.looseObject({
   prompt_tokens: z.number().int().nonnegative(),
   completion_tokens: z.number().int().nonnegative(),
+  total_tokens: z.number().int().nonnegative().optional(),
+  prompt_tokens_details: z.looseObject({ cached_tokens: z.number().int().nonnegative().optional() }).nullable().optional(),
 });
+export type WireUsage = z.infer<typeof WireUsage>;
 
 const WireFinishReason = z.string().nullable().optional();
 
+/**
+ * Warnings a Hearth server passes on from its model (a schema its grammar cannot fully enforce, a tool
+ * call whose arguments were not JSON). Not part of OpenAI's format: other clients ignore the field.
+ */
+export const WireWarnings = z.array(z.looseObject({ message: z.string(), raw: z.string().optional() })).optional();
+
 export const WireChatCompletion = z.looseObject({
   choices: z
-    .array(z.looseObject({ message: z.looseObject({ content: z.string().nullable() }), finish_reason: WireFinishReason }))
+    .array(
+      z.looseObject({
+        message: z.looseObject({ content: z.string().nullable().optional(), tool_calls: z.array(WireToolCall).nullable().optional() }),
+        finish_reason: WireFinishReason,
+      }),
+    )
     .min(1),
-  usage: WireUsage.optional(),
+  usage: WireUsage.nullable().optional(),
+  hearth_warnings: WireWarnings,
 });
 export type WireChatCompletion = z.infer<typeof WireChatCompletion>;
+
+/** A streamed piece of a tool call: the first names it (id, name), later ones add to its arguments. */
+export const WireToolCallDelta = z.looseObject({
+  index: z.number().int().nonnegative(),
+  id: z.string().nullable().optional(),
+  type: z.literal('function').nullable().optional(),
+  function: z.looseObject({ name: z.string().nullable().optional(), arguments: z.string().nullable().optional() }).nullable().optional(),
+});
 
 export const WireChatChunk = z.looseObject({
   choices: z.array(
     z.looseObject({
-      delta: z.looseObject({ content: z.string().nullable().optional() }),
+      delta: z.looseObject({
+        role: z.string().nullable().optional(),
+        content: z.string().nullable().optional(),
+        tool_calls: z.array(WireToolCallDelta).nullable().optional(),
+      }),
       finish_reason: WireFinishReason,
     }),
   ),
   usage: WireUsage.nullable().optional(),
+  hearth_warnings: WireWarnings,
 });
 export type WireChatChunk = z.infer<typeof WireChatChunk>;
 
@@ -90,9 +154,25 @@ export const WireError = z.looseObject({
   error: z.union([z.string(), z.looseObject({ message: z.string(), type: z.string().optional() })]),
 });
 
-/** Maps the wire's finish reasons onto Hearth's. */
-export function finishReasonOf(reason: string | null | undefined): 'stop' | 'length' {
-  return reason === 'length' ? 'length' : 'stop';
+/** Maps the wire's finish reasons onto Hearth's (`function_call` is the pre-tools name of a call). */
+export function finishReasonOf(reason: string | null | undefined): 'stop' | 'length' | 'tool-calls' {
+  if (reason === 'length') return 'length';
+  if (reason === 'tool_calls' || reason === 'function_call') return 'tool-calls';
+  return 'stop';
+}
+
+/** Hearth's finish reasons on the wire; a cancelled reply (the client went away) ends as `stop`. */
+export function wireFinishReason(reason: 'stop' | 'length' | 'tool-calls' | 'cancelled'): 'stop' | 'length' | 'tool_calls' {
+  if (reason === 'length') return 'length';
+  if (reason === 'tool-calls') return 'tool_calls';
+  return 'stop';
+}
+
+/** The text of message content, whichever form it came in. */
+export function wireText(content: z.infer<typeof WireContent> | null | undefined): string {
+  if (content == null) return '';
+  if (typeof content === 'string') return content;
+  return content.map((part) => part.text ?? '').join('');
 }
 
 /** One SSE event carrying JSON (or the `[DONE]` sentinel). */

@@ -1,11 +1,16 @@
 /**
- * The models Hearth is using right now: the library read from disk, the active entry per kind (chosen
- * with `models use`, else the one named `default`, else the first), and the running instances, opened
- * on first use and kept until the choice changes. With no embedding model the built-in hash embedder
- * answers; with no LLM, answers are extractive.
+ * The models Hearth is using right now: the library read from disk, the active entry per kind (chosen with
+ * `models use`, else the one named `default`, else the first), and the running instances, handed out as leases.
+ * An instance is opened once for its entry — concurrent first callers share the one load — and kept while the
+ * entry stays active; when the choice changes, the old instance is disposed only after its last lease is
+ * returned, so an answer streaming across a switch finishes with the model it started with. A model that fails
+ * to open is not tried again on every request: the failure is kept, said wherever the model is wanted and on the
+ * Models page, until the entry changes or the user checks or chooses it again. With no embedding model the
+ * built-in hash embedder answers; with no LLM, answers are extractive.
  */
 import { z } from 'zod';
 import { HearthError, type ModelEntryInfo, type ModelLibraryInfo } from '../../../schemas/index.js';
+import { Leased, type Lease } from '../lifecycle.js';
 import type { Settings } from '../storage/index.js';
 import { readGgufSummary } from './gguf-info.js';
 import { HashEmbedder } from './hash-embedder.js';
@@ -15,17 +20,42 @@ import type { ChatModel, Embedder, Reranker } from './types.js';
 
 const activeKey = (kind: ModelKind) => `models.active.${kind}`;
 
-interface Running<T> {
-  entryKey: string;
-  instance: Promise<T>;
-  failed: boolean;
+interface Instances {
+  llm: ChatModel;
+  embed: Embedder;
+  rerank: Reranker;
 }
+
+interface Running<K extends ModelKind> {
+  entry: ModelEntry;
+  key: string;
+  held: Leased<Instances[K]>;
+}
+
+/** An active model that could not be opened, and why. */
+export interface ModelFailure {
+  kind: ModelKind;
+  alias: string;
+  key: string;
+  error: HearthError;
+}
+
+const openers: { [K in ModelKind]: (entry: ModelEntry) => Promise<Instances[K]> } = {
+  llm: openChatModel,
+  embed: openEmbedder,
+  rerank: openReranker,
+};
+
+/** How long closing waits for outstanding leases (an answer still streaming) before closing their models anyway. */
+const closeGraceMs = 5_000;
 
 export class ModelRuntime {
   private cachedLibrary: Promise<ModelLibrary> | undefined;
-  private chat: Running<ChatModel> | undefined;
-  private embed: Running<Embedder> | undefined;
-  private rerank: Running<Reranker> | undefined;
+  private readonly running: { [K in ModelKind]?: Running<K> } = {};
+  /** Retired instances not yet gone (a lease is still out), so closing can wait for them. */
+  private readonly retiring = new Set<Leased<unknown>>();
+  private readonly failures = new Map<ModelKind, ModelFailure>();
+  private closed = false;
   readonly hashEmbedder = new HashEmbedder();
 
   constructor(
@@ -49,6 +79,7 @@ export class ModelRuntime {
     return (chosen ? findModel(library, kind, chosen) : undefined) ?? findModel(library, kind, 'default') ?? entries[0];
   }
 
+  /** Makes `alias` the active model of its kind; choosing a model again also tries it again after a failure. */
   async use(kind: ModelKind, alias: string): Promise<void> {
     const library = await this.library({ reload: true });
     if (!findModel(library, kind, alias)) {
@@ -56,29 +87,44 @@ export class ModelRuntime {
       throw new HearthError('MODEL_NOT_FOUND', `There is no ${kind} model "${alias}" in ${library.file}${known.length ? ` (there is ${known.join(', ')})` : ''}.`);
     }
     this.settings.set(activeKey(kind), alias);
+    this.failures.delete(kind);
+    // The model in use until now is done with once its last lease (an answer still streaming) is returned.
+    const chosen = await this.active(kind);
+    if (this.running[kind] && (!chosen || this.running[kind]!.key !== entryKey(chosen))) this.retire(kind);
   }
 
-  /** The active LLM, loaded; undefined when none is configured. */
-  async chatModel(): Promise<ChatModel | undefined> {
-    const entry = await this.active('llm');
-    if (!entry) return undefined;
-    this.chat = await this.swap(this.chat, entry, openChatModel);
-    return this.chat.instance;
+  /** Forgets a kept failure (the user checked the model, or asked to try again): the next lease opens it afresh. */
+  forgetFailure(kind: ModelKind): void {
+    this.failures.delete(kind);
   }
 
-  /** The active embedder; the built-in hash embedder when none is configured. */
-  async embedder(): Promise<Embedder> {
-    const entry = await this.active('embed');
-    if (!entry) return this.hashEmbedder;
-    this.embed = await this.swap(this.embed, entry, openEmbedder);
-    return this.embed.instance;
+  /** The active model of `kind` that failed to open, if it did. */
+  failure(kind: ModelKind): ModelFailure | undefined {
+    return this.failures.get(kind);
   }
 
-  async reranker(): Promise<Reranker | undefined> {
-    const entry = await this.active('rerank');
-    if (!entry) return undefined;
-    this.rerank = await this.swap(this.rerank, entry, openReranker);
-    return this.rerank.instance;
+  /** A lease on the active LLM; undefined when none is configured. Rejects with why it cannot open. */
+  leaseChatModel(): Promise<Lease<ChatModel> | undefined> {
+    return this.lease('llm');
+  }
+
+  /** A lease on the active embedder; the built-in hash embedder when none is configured. */
+  async leaseEmbedder(): Promise<Lease<Embedder>> {
+    return (await this.lease('embed')) ?? unheld(this.hashEmbedder);
+  }
+
+  /**
+   * A lease on the active reranker; undefined when none is configured — or when it failed to open, since
+   * search goes on without it: `failure('rerank')` says why, for the answer and the Models page.
+   */
+  async leaseReranker(): Promise<Lease<Reranker> | undefined> {
+    try {
+      return await this.lease('rerank');
+    } catch (error) {
+      // A failure to open is kept in `failures` by `lease`; searching without a reranker is the useful thing to do.
+      if (this.failures.get('rerank')?.error === error) return undefined;
+      throw error;
+    }
   }
 
   async describe(): Promise<ModelLibraryInfo> {
@@ -86,42 +132,101 @@ export class ModelRuntime {
     const active = { llm: await this.active('llm'), embed: await this.active('embed'), rerank: await this.active('rerank') };
     const described = await Promise.all(library.entries.map((entry) => describeEntry(entry, active[entry.kind] === entry)));
     const problems = [...library.problems, ...described.flatMap((d) => (d.problem ? [d.problem] : []))].sort((a, b) => a.line - b.line);
-    const chat = this.chat ? await this.chat.instance.catch(() => undefined) : undefined;
+    const chat = await this.running.llm?.held.opening.catch(() => undefined);
+    const unavailable = [...this.failures.values()]
+      .filter((failure) => failure.key === (active[failure.kind] ? entryKey(active[failure.kind]!) : ''))
+      .map(({ kind, alias, error }) => ({ kind, alias, message: error.message }));
     return {
       folder: library.folder,
       file: library.file,
       entries: described.map((d) => d.info),
       problems,
       active: { llm: active.llm?.name ?? null, embed: active.embed?.name ?? 'hash', rerank: active.rerank?.name ?? null },
+      unavailable,
       device: chat?.device ?? null,
     };
   }
 
+  /**
+   * Closes every model: running ones are retired; leases still out (an answer still streaming — its request is
+   * being cancelled) get a few seconds to be returned, then their models are closed anyway.
+   */
   async dispose(): Promise<void> {
-    const running = [this.chat, this.embed, this.rerank];
-    this.chat = this.embed = this.rerank = undefined;
-    for (const model of running) {
-      const instance = await model?.instance.catch(() => undefined);
-      await instance?.dispose();
+    this.closed = true;
+    for (const kind of ['llm', 'embed', 'rerank'] as const) this.retire(kind);
+    const retiring = [...this.retiring];
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), closeGraceMs)));
+    const outcome = await Promise.race([Promise.all(retiring.map((held) => held.gone)).then(() => 'gone' as const), grace]);
+    clearTimeout(timer);
+    if (outcome === 'late') await Promise.all(retiring.map((held) => held.dispose({ force: true })));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  /** The active model of `kind`, opened on first use and leased; undefined when the library has none of that kind. */
+  private async lease<K extends ModelKind>(kind: K): Promise<Lease<Instances[K]> | undefined> {
+    if (this.closed) throw new HearthError('CLOSING', 'Hearth is closing; no model is opened now.');
+    const entry = await this.active(kind);
+    if (!entry) {
+      this.retire(kind);
+      return undefined;
+    }
+    const key = entryKey(entry);
+    const failed = this.failures.get(kind);
+    if (failed?.key === key) throw failed.error;
+    // No await between looking and starting the load: concurrent first callers share one load.
+    let running = this.running[kind] as Running<K> | undefined;
+    if (running?.key !== key) {
+      this.retire(kind);
+      running = { entry, key, held: new Leased(openers[kind](entry) as Promise<Instances[K]>, (model) => model.dispose()) };
+      this.running[kind] = running as never;
+      this.keepFailure(kind, running);
+    }
+    try {
+      return await running.held.acquire();
+    } catch (error) {
+      // The load failed: every caller gets the one failure that was kept, in Hearth's terms.
+      throw this.failures.get(kind)?.key === key ? this.failures.get(kind)!.error : error;
     }
   }
 
-  /** Keeps the running instance when it is for this entry; otherwise disposes it and opens the entry. */
-  private async swap<T extends { dispose(): Promise<void> }>(
-    current: Running<T> | undefined,
-    entry: ModelEntry,
-    open: (entry: ModelEntry) => Promise<T>,
-  ): Promise<Running<T>> {
-    const entryKey = JSON.stringify([entry.kind, entry.name, entry.source]);
-    if (current?.entryKey === entryKey && !current.failed) return current;
-    const previous = await current?.instance.catch(() => undefined);
-    await previous?.dispose();
-    const instance = open(entry);
-    const running: Running<T> = { entryKey, instance, failed: false };
-    // A model that failed to load is tried again next time rather than cached as broken.
-    instance.catch(() => (running.failed = true));
-    return running;
+  /** When the model fails to open: keep why, and stop handing out the failed instance. */
+  private keepFailure<K extends ModelKind>(kind: K, running: Running<K>): void {
+    running.held.opening.catch((cause: unknown) => {
+      if (this.running[kind] !== running) return;
+      delete this.running[kind];
+      const error =
+        cause instanceof HearthError
+          ? cause
+          : new HearthError('MODEL_INVALID', `[${kind}.${running.entry.name}] could not be opened: ${cause instanceof Error ? cause.message : String(cause)}`);
+      this.failures.set(kind, { kind, alias: running.entry.name, key: running.key, error });
+    });
   }
+
+  /** The running model of `kind` is taken off duty: disposed once its last lease is returned. */
+  private retire(kind: ModelKind): void {
+    const running = this.running[kind];
+    if (!running) return;
+    delete this.running[kind];
+    const held = running.held as Leased<unknown>;
+    this.retiring.add(held);
+    void held.gone.then(() => this.retiring.delete(held));
+    held.retire().catch((error: unknown) => console.error(`[hearth] closing the ${kind} model ${running.entry.name} failed:`, error));
+  }
+}
+
+/** What makes two entries the same model: kind, name and where its files (or server) are. */
+function entryKey(entry: ModelEntry): string {
+  return JSON.stringify([entry.kind, entry.name, entry.source]);
+}
+
+/** A lease on something that holds no resource (the hash embedder): nothing to return. */
+function unheld<T>(value: T): Lease<T> {
+  const release = async () => undefined;
+  return { value, release, [Symbol.asyncDispose]: release };
 }
 
 /** An entry as the UI lists it; a GGUF whose header cannot be read is listed with the problem beside it. */

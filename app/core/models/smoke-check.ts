@@ -28,7 +28,8 @@ export async function smokeCheck(entry: ModelEntry, options: { signal?: AbortSig
       await step(
         'complete',
         () => completeChat(model, { messages: [{ role: 'user', content: 'Say hello.' }], maxTokens: 10, temperature: 0.7, seed: 1 }, call),
-        (reply) => `${reply.usage.completionTokens} tokens (${reply.finishReason}): ${JSON.stringify(reply.text.slice(0, 60))}`,
+        (reply) =>
+          `${reply.usage.completionTokens} tokens (${reply.finishReason}, first after ${Math.round(reply.usage.timeToFirstTokenMs)} ms): ${JSON.stringify(reply.text.slice(0, 60))}`,
       );
       await model.dispose();
     }

@@ -125,6 +125,10 @@ export class ParsePool {
     await Promise.all(this.hosts.map((host) => host.dispose()));
   }
 
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
   /**
    * Dispatches once the files added in this same turn are all queued, so a batch (a drop of many files) is
    * read side by side instead of its first PDF taking every idle worker for its slices.

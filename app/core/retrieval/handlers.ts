@@ -4,7 +4,7 @@ import type { SpaceIndexes } from './space-indexes.js';
 
 export function searchHandlers(indexes: SpaceIndexes): SomeHandlers<'spaces.prepare' | 'search.query'> {
   return {
-    'spaces.prepare': ({ spaceId }, { signal }) => indexes.prepare(spaceId, signal),
-    'search.query': ({ spaceId, query, limit, filter }, { caller, signal }) => indexes.search(caller, { spaceId, query, limit, filter }, signal),
+    'spaces.prepare': ({ spaceId }, { caller }) => indexes.prepare(spaceId, caller),
+    'search.query': async ({ spaceId, query, limit, filter }, { caller, signal }) => (await indexes.search(caller, { spaceId, query, limit, filter }, signal)).hits,
   };
 }

@@ -1,16 +1,27 @@
 /**
  * Each space's search indexes, opened for the active embedding model: the keyword index loaded (or rebuilt
  * from SQLite when older than the space's generation) and the space's vector table synced with SQLite. That
- * preparation is shared: every search, answer and ingest in the space waits on the same one, and any number of
- * watchers follow its progress. Searches run within the spaces the caller may read.
+ * preparation is a job of its own (`space.prepare`), one per space at a time, which every search, answer and
+ * ingest in the space waits on and any number of watchers follow; it survives the window that asked for it and
+ * resumes after a restart. Searches run within the spaces the caller may read.
  */
 import path from 'node:path';
-import type { RetrievalHit, SearchFilter, SpacePrepareProgress, SpacePrepareResult } from '../../../schemas/index.js';
+import { z } from 'zod';
+import {
+  HearthError,
+  SpacePrepareProgress,
+  SpacePrepareResult,
+  prepareJob,
+  type JobInfoOf,
+  type RetrievalHit,
+  type SearchFilter,
+} from '../../../schemas/index.js';
+import type { JobKind, Jobs } from '../jobs/index.js';
 import { searchableText, type Documents } from '../library/index.js';
 import type { Embedder, ModelRuntime } from '../models/index.js';
-import { SpacePreparations, type SpacePreparation, type SpacePreparationState, type Spaces } from '../spaces/index.js';
+import type { Spaces } from '../spaces/index.js';
 import type { Db } from '../storage/index.js';
-import type { Caller } from '../team/index.js';
+import { localOwner, type Caller } from '../team/index.js';
 import type { KeywordIndex } from './keyword-index.js';
 import { retrievePassages } from './retrieve.js';
 import { VectorStore } from './vector-store.js';
@@ -23,21 +34,38 @@ export interface SpaceIndexesDeps {
   documents: Documents;
   models: ModelRuntime;
   keywordIndex: KeywordIndex;
+  jobs: Jobs;
 }
 
-/** A space's indexes, ready for the embedder they were prepared for. */
+/** A space's indexes, ready for the embedder they were prepared for, which is leased until `release`. */
 export interface OpenSpace {
   embedder: Embedder;
   vectorStore: VectorStore;
+  release(): Promise<void>;
 }
 
-export class SpaceIndexes {
-  /** Per space: its indexes opened and synced for the active embedder, in flight, done or failed. */
-  private readonly preparations = new SpacePreparations();
-  private vectors: Promise<VectorStore> | undefined;
-  private disposed = false;
+/** What a search found, and what the answer should say about how (reranking off, and why). */
+export interface SpaceSearchResult {
+  hits: RetrievalHit[];
+  notices: string[];
+}
 
-  constructor(private readonly deps: SpaceIndexesDeps) {}
+const PrepareParams = z.object({ spaceId: z.string(), embedderId: z.string() });
+type PrepareParams = z.infer<typeof PrepareParams>;
+
+/** Preparations running at once, of different spaces (one space never has two). */
+const preparationConcurrency = 4;
+
+export class SpaceIndexes {
+  /** Per space, the embedder its indexes were prepared for in this process. */
+  private readonly prepared = new Map<string, string>();
+  /** Per space, the decision in flight of whether to start, join or replace its preparation (one at a time). */
+  private readonly deciding = new Map<string, Promise<unknown>>();
+  private vectors: Promise<VectorStore> | undefined;
+
+  constructor(private readonly deps: SpaceIndexesDeps) {
+    deps.jobs.register(this.preparationKind());
+  }
 
   get keywordIndex(): KeywordIndex {
     return this.deps.keywordIndex;
@@ -53,74 +81,75 @@ export class SpaceIndexes {
     caller: Caller,
     request: { spaceId: string; query: string; limit: number; filter?: SearchFilter | undefined },
     signal?: AbortSignal,
-  ): Promise<RetrievalHit[]> {
-    const { embedder, vectorStore } = await this.open(request.spaceId);
-    const reranker = await this.deps.models.reranker().catch(() => undefined);
-    const { hits } = await retrievePassages(
-      this.deps.db,
-      { keywordIndex: this.deps.keywordIndex, vectorStore, embedder, ...(reranker ? { reranker } : {}) },
-      {
-        query: request.query,
-        mode: reranker ? 'hybrid+rerank' : embedder === this.deps.models.hashEmbedder ? 'keyword' : 'hybrid',
-        // The access list is the caller's, never the request's; the request only narrows it to its space.
-        allowedSpaces: caller.spacesWith('viewer', this.deps.spaces.ids()),
-        limit: request.limit,
-        // A cross-encoder over 30 passages took ~5 s on 2 CPU cores (docs/benchmarks.md): rerank the top few.
-        rerankTop: Math.max(request.limit, 10),
-        filter: { ...request.filter, spaces: [request.spaceId] },
-      },
-      signal ? { signal } : {},
-    );
-    return hits.map(({ citation, text, score }) => ({ citation, text, score }));
-  }
-
-  /**
-   * Opens a space's indexes on first use (and again when the active embedder changes), waiting for the
-   * preparation every request in the space shares: the keyword index is loaded, or rebuilt from SQLite when
-   * older than the space's generation; the vector table is synced with SQLite for the active embedder
-   * (missing chunks embedded, extra ones dropped, all re-embedded for a new embedder).
-   */
-  async open(spaceId: string): Promise<OpenSpace> {
-    for (;;) {
-      const { embedder, vectorStore, preparation } = await this.startPreparing(spaceId);
-      try {
-        await preparation.finished;
-        return { embedder, vectorStore };
-      } catch (error) {
-        if (!(await this.replacedByNewEmbedder(preparation))) throw error;
-      }
+  ): Promise<SpaceSearchResult> {
+    const space = await this.open(request.spaceId, caller);
+    const reranker = await this.deps.models.leaseReranker().catch(async (error: unknown) => {
+      await space.release();
+      throw error;
+    });
+    try {
+      const { embedder, vectorStore } = space;
+      const { hits } = await retrievePassages(
+        this.deps.db,
+        { keywordIndex: this.deps.keywordIndex, vectorStore, embedder, ...(reranker ? { reranker: reranker.value } : {}) },
+        {
+          query: request.query,
+          mode: reranker ? 'hybrid+rerank' : embedder === this.deps.models.hashEmbedder ? 'keyword' : 'hybrid',
+          // The access list is the caller's, never the request's; the request only narrows it to its space.
+          allowedSpaces: caller.spacesWith('viewer', this.deps.spaces.ids()),
+          limit: request.limit,
+          // A cross-encoder over 30 passages took ~5 s on 2 CPU cores (docs/benchmarks.md): rerank the top few.
+          rerankTop: Math.max(request.limit, 10),
+          filter: { ...request.filter, spaces: [request.spaceId] },
+        },
+        signal ? { signal } : {},
+      );
+      const failure = this.deps.models.failure('rerank');
+      const notices = failure ? [`Reranking is off: the reranker "${failure.alias}" could not be opened (${failure.error.message}). Check it on the Models page.`] : [];
+      return { hits: hits.map(({ citation, text, score }) => ({ citation, text, score })), notices };
+    } finally {
+      await reranker?.release();
+      await space.release();
     }
   }
 
-  /** The space's embedder now, once the space is prepared for it (for an ingest that outlived a change of model). */
-  async currentEmbedder(spaceId: string): Promise<Embedder> {
-    return (await this.open(spaceId)).embedder;
+  /**
+   * Opens a space's indexes, waiting for its preparation for the active embedder (started by this call when
+   * none runs), and leases that embedder to the caller until it releases the space. A preparation that ends
+   * because the embedding model changed under it is followed by the new model's.
+   */
+  async open(spaceId: string, caller: Caller): Promise<OpenSpace> {
+    for (;;) {
+      const state = await this.prepare(spaceId, caller);
+      if (state.status === 'preparing') {
+        try {
+          await this.deps.jobs.outcome(state.job.id);
+        } catch (error) {
+          if (!(await this.embedderChangedSince(state.job.id))) throw error;
+          continue;
+        }
+      }
+      const lease = await this.deps.models.leaseEmbedder();
+      if (this.prepared.get(spaceId) !== lease.value.id) {
+        await lease.release(); // the model changed after the preparation: prepare for the new one
+        continue;
+      }
+      return { embedder: lease.value, vectorStore: await this.vectorStore(), release: () => lease.release() };
+    }
   }
 
   /**
-   * Prepares a space for search (see {@link open}) and follows the preparation: the one in flight is joined,
-   * never started twice, and every watcher gets its progress. Aborting `signal` stops this watcher only; the
-   * work goes on for the others and for the requests waiting on it. A space already prepared for the active
-   * embedder answers `current` at once.
+   * The space's preparation for the active embedder: `current` when its indexes are ready; else the preparation
+   * job running for it (joined), or a new one — which, when one for another embedder is still running, is
+   * cancelled first and stopped before the new one starts, so two syncs never write one table.
    */
-  prepare(spaceId: string, signal?: AbortSignal): AsyncGenerator<SpacePrepareProgress, SpacePrepareResult> {
-    const indexes = this;
-    return (async function* () {
-      for (;;) {
-        const { preparation } = await indexes.startPreparing(spaceId);
-        if (preparation.succeeded) return { status: 'current' as const, embedded: 0, removed: 0 };
-        try {
-          return yield* preparation.watch(signal);
-        } catch (error) {
-          if (signal?.aborted || !(await indexes.replacedByNewEmbedder(preparation))) throw error;
-        }
-      }
-    })();
-  }
-
-  /** Where a space's preparation is: idle, embedding (how far), or failed (why). */
-  preparationState(spaceId: string): SpacePreparationState {
-    return this.preparations.state(spaceId);
+  prepare(spaceId: string, caller: Caller): Promise<{ status: 'current' } | { status: 'preparing'; job: JobInfoOf<'space.prepare'> }> {
+    this.deps.spaces.get(spaceId);
+    // One decision per space at a time: two callers must not both replace a preparation and start two.
+    const decision = (this.deciding.get(spaceId) ?? Promise.resolve()).catch(() => undefined).then(() => this.decide(spaceId, caller));
+    this.deciding.set(spaceId, decision);
+    void decision.finally(() => this.deciding.get(spaceId) === decision && this.deciding.delete(spaceId)).catch(() => undefined);
+    return decision;
   }
 
   /**
@@ -128,60 +157,109 @@ export class SpaceIndexes {
    * the chunk ids of its ready documents in SQLite and in the vector table, and the keyword index's size.
    * The three agree unless a store is damaged; the crash tests read it.
    */
-  async storeCounts(spaceId: string): Promise<{ sqliteChunkIds: number[]; vectorChunkIds: number[]; keywordChunks: number }> {
-    const { vectorStore } = await this.open(spaceId);
-    return {
-      sqliteChunkIds: [...this.deps.documents.chunksOfSpace(spaceId)].map((chunk) => chunk.id).sort((a, b) => a - b),
-      vectorChunkIds: (await vectorStore.chunkIds(spaceId)).sort((a, b) => a - b),
-      keywordChunks: this.deps.keywordIndex.size(spaceId),
-    };
+  async storeCounts(spaceId: string, caller: Caller = localOwner): Promise<{ sqliteChunkIds: number[]; vectorChunkIds: number[]; keywordChunks: number }> {
+    const space = await this.open(spaceId, caller);
+    try {
+      return {
+        sqliteChunkIds: [...this.deps.documents.chunksOfSpace(spaceId)].map((chunk) => chunk.id).sort((a, b) => a - b),
+        vectorChunkIds: (await space.vectorStore.chunkIds(spaceId)).sort((a, b) => a - b),
+        keywordChunks: this.deps.keywordIndex.size(spaceId),
+      };
+    } finally {
+      await space.release();
+    }
   }
 
-  /** Stops the preparations in flight (before the models and the vector store they use are closed), then the stores. */
+  /** Closes the stores; the preparation jobs were stopped by the jobs module first. */
   async dispose(): Promise<void> {
-    this.disposed = true;
-    await this.preparations.dispose();
     await this.deps.keywordIndex.flush();
     await (await this.vectors?.catch(() => undefined))?.dispose();
   }
 
-  /** The space's preparation for the active embedder: joined when in flight or done, started otherwise. */
-  private async startPreparing(spaceId: string): Promise<OpenSpace & { preparation: SpacePreparation }> {
-    this.deps.spaces.get(spaceId);
-    const embedder = await this.deps.models.embedder();
-    if (embedder.dimensions === 0) await embedder.embed(['dimensions']); // a remote embedder tells its size on first use
-    const vectorStore = await (this.vectors ??= VectorStore.open(path.join(this.deps.dataDir, 'vectors')));
-    const preparation = this.preparations.prepare(spaceId, embedder.id, (signal) => this.prepareIndexes(spaceId, embedder, vectorStore, signal));
-    return { embedder, vectorStore, preparation };
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 
-  /** A preparation's work: the keyword index opened, then the vector table synced, with the sync's progress. */
-  private async *prepareIndexes(
-    spaceId: string,
-    embedder: Embedder,
-    vectorStore: VectorStore,
-    signal: AbortSignal,
-  ): AsyncGenerator<SpacePrepareProgress, SpacePrepareResult> {
-    const chunks = () =>
-      [...this.deps.documents.chunksOfSpace(spaceId)].map((chunk) => ({
-        id: chunk.id,
-        text: searchableText(chunk),
-        documentId: chunk.documentId,
-        type: chunk.format,
-        project: chunk.project,
-        createdAt: chunk.createdAt,
-      }));
-    const generation = this.deps.spaces.generation(spaceId);
-    if (!this.deps.keywordIndex.isOpen(spaceId)) await this.deps.keywordIndex.open(spaceId, generation, chunks);
-    return yield* syncSpaceVectors({ store: vectorStore, embedder }, { spaceId, generation, chunks }, signal);
+  private async decide(spaceId: string, caller: Caller): Promise<{ status: 'current' } | { status: 'preparing'; job: JobInfoOf<'space.prepare'> }> {
+    const embedderId = await this.activeEmbedderId();
+    if (this.prepared.get(spaceId) === embedderId) return { status: 'current' };
+    const running = this.deps.jobs.unfinished('space.prepare', spaceId);
+    if (running) {
+      if (this.preparingFor(running.id) === embedderId) return { status: 'preparing', job: running };
+      await this.deps.jobs.cancel(running.id); // for the model before; returns once it has let go of the table
+    }
+    const space = this.deps.spaces.get(spaceId);
+    const params: PrepareParams = { spaceId, embedderId };
+    return { status: 'preparing', job: this.deps.jobs.start('space.prepare', { spaceId, title: `Preparing search in ${space.name}`, subject: space.name, params, caller }) };
   }
 
-  /**
-   * Whether a preparation failed because the embedding model changed under it (a new one cancels it, and
-   * loading the new model closes the old one mid-batch): then the caller follows the new preparation.
-   */
-  private async replacedByNewEmbedder(preparation: SpacePreparation): Promise<boolean> {
-    if (this.disposed) return false;
-    return (await this.deps.models.embedder()).id !== preparation.embedderId;
+  private preparationKind(): JobKind<PrepareParams, SpacePrepareProgress, SpacePrepareResult> {
+    return {
+      kind: prepareJob.kind,
+      params: PrepareParams,
+      progress: SpacePrepareProgress,
+      result: SpacePrepareResult,
+      concurrency: preparationConcurrency,
+      run: async (job) => {
+        const { spaceId, embedderId } = job.params;
+        const lease = await this.deps.models.leaseEmbedder();
+        try {
+          const embedder = lease.value;
+          if (embedder.id !== embedderId) {
+            // After a restart, or a switch while it waited its turn: the new model's preparation takes over.
+            throw new HearthError('CANCELLED', `The embedding model changed before search in this space was prepared for ${embedderId}; it is prepared for ${embedder.id} instead.`);
+          }
+          if (embedder.dimensions === 0) await embedder.embed(['dimensions'], { signal: job.signal }); // a remote embedder tells its size on first use
+          const vectorStore = await this.vectorStore();
+          const generation = this.deps.spaces.generation(spaceId);
+          const chunks = () =>
+            [...this.deps.documents.chunksOfSpace(spaceId)].map((chunk) => ({
+              id: chunk.id,
+              text: searchableText(chunk),
+              documentId: chunk.documentId,
+              type: chunk.format,
+              project: chunk.project,
+              createdAt: chunk.createdAt,
+            }));
+          if (!this.deps.keywordIndex.isOpen(spaceId)) await this.deps.keywordIndex.open(spaceId, generation, chunks);
+          job.step('keyword-index');
+          const sync = syncSpaceVectors({ store: vectorStore, embedder }, { spaceId, generation, chunks }, job.signal);
+          for (let step = await sync.next(); ; step = await sync.next()) {
+            if (step.done) {
+              this.prepared.set(spaceId, embedderId);
+              return step.value;
+            }
+            job.progress(step.value);
+          }
+        } finally {
+          await lease.release();
+        }
+      },
+    };
+  }
+
+  /** The embedder a preparation job was started for. */
+  private preparingFor(jobId: string): string | undefined {
+    const params = PrepareParams.safeParse(this.deps.jobs.paramsOf(jobId));
+    return params.success ? params.data.embedderId : undefined;
+  }
+
+  /** Whether a preparation ended because the embedding model is no longer the one it prepared for. */
+  private async embedderChangedSince(jobId: string): Promise<boolean> {
+    const preparedFor = this.preparingFor(jobId);
+    return preparedFor !== undefined && preparedFor !== (await this.activeEmbedderId().catch(() => preparedFor));
+  }
+
+  private async activeEmbedderId(): Promise<string> {
+    const lease = await this.deps.models.leaseEmbedder();
+    try {
+      return lease.value.id;
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private vectorStore(): Promise<VectorStore> {
+    return (this.vectors ??= VectorStore.open(path.join(this.deps.dataDir, 'vectors')));
   }
 }

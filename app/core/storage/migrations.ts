@@ -155,4 +155,42 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX document_replacements_by ON document_replacements(replaced_by);
     `,
   },
+  {
+    version: 6,
+    name: 'jobs and their journals; notices on messages',
+    sql: `
+      -- Long work as durable jobs: the row is the job's state (and its latest progress, for a watcher joining
+      -- midway); job_events is its journal, numbered per job, which watchers read from any point. Params are
+      -- what the job needs to run again after a restart; secrets (a PDF's password) are never stored.
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        space_id TEXT REFERENCES spaces(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'waiting', 'done', 'failed', 'cancelled')),
+        owner TEXT NOT NULL,
+        params TEXT NOT NULL,
+        progress TEXT,
+        result TEXT,
+        error TEXT,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX jobs_space ON jobs(space_id, created_at);
+      CREATE INDEX jobs_unfinished ON jobs(state) WHERE state IN ('queued', 'running', 'waiting');
+      CREATE TABLE job_events (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (job_id, seq)
+      ) WITHOUT ROWID;
+      -- What an answer says about how it was made (reranking off, and why), shown beside it.
+      ALTER TABLE messages ADD COLUMN notices TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];

@@ -25,14 +25,17 @@ export class Caller {
   readonly serverRole: ServerRole;
   private readonly spaces: ReadonlyMap<string, SpaceRole>;
   private readonly everySpace: SpaceRole | undefined;
+  /** The person (or account) this caller acts for: itself, or whoever started the job or agent it is. */
+  readonly principal: { id: string; kind: CallerKind; name: string };
 
-  constructor(init: CallerInit) {
+  constructor(init: CallerInit, principal?: Caller['principal']) {
     this.id = init.id;
     this.kind = init.kind;
     this.name = init.name ?? init.id;
     this.serverRole = ServerRole.parse(init.serverRole);
     this.spaces = init.spaces instanceof Map ? new Map(init.spaces) : new Map(Object.entries(init.spaces ?? {}));
     this.everySpace = init.everySpace;
+    this.principal = principal ?? { id: this.id, kind: this.kind, name: this.name };
   }
 
   /** The caller's role in a space, if it has one. */
@@ -53,14 +56,13 @@ export class Caller {
     return [...spaceIds].filter((spaceId) => this.can(role, spaceId));
   }
 
-  /** The same caller acting for a job or an agent it started: the same rights, a different kind and id. */
+  /**
+   * The same caller acting as a job or an agent it started: the same rights, a kind and id of its own, and the
+   * same principal — what that job or agent starts in turn is owned by the person behind it.
+   */
   actingAs(kind: Extract<CallerKind, 'job' | 'agent'>, id: string): Caller {
-    return new Caller({ id, kind, name: `${this.name} (${kind})`, serverRole: this.serverRole, spaces: this.spaces, ...(this.everySpace ? { everySpace: this.everySpace } : {}) });
-  }
-
-  /** Who the caller is, as stored with what it owns (a job) and shown in the UI. */
-  get identity(): { id: string; kind: CallerKind; name: string } {
-    return { id: this.id, kind: this.kind, name: this.name };
+    const init: CallerInit = { id, kind, name: `${this.principal.name} (${kind})`, serverRole: this.serverRole, spaces: this.spaces };
+    return new Caller(this.everySpace ? { ...init, everySpace: this.everySpace } : init, this.principal);
   }
 }
 

@@ -35,6 +35,22 @@ export interface WorkerHostOptions {
   init?: { method: string; params: unknown };
 }
 
+/** Every worker thread a host has started and that has not exited yet, across all hosts: what a leak check reads. */
+const liveWorkers = new Map<Worker, string>();
+
+/** How many worker threads of each name have been started in this process. */
+const startsByName = new Map<string, number>();
+
+/** The worker threads still running (their names), for the tests' check that nothing is left behind. */
+export function liveWorkerThreads(): string[] {
+  return [...liveWorkers.values()];
+}
+
+/** How many worker threads named `name` (`llm`, `transformers`, `ingest`) this process has started: a model load each, for a model worker. */
+export function workerThreadStarts(name: string): number {
+  return startsByName.get(name) ?? 0;
+}
+
 export class WorkerHost {
   private worker: Worker | undefined;
   private starting: Promise<Worker> | undefined;
@@ -68,6 +84,10 @@ export class WorkerHost {
     this.worker = undefined;
     this.failAll(new HearthError('CANCELLED', `The ${this.options.name} worker was shut down.`));
     if (worker) await worker.terminate();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 
   private send<R>(worker: Worker, method: string, params: unknown, options: { signal?: AbortSignal; onEvent?: (event: unknown) => void }): Promise<R> {
@@ -108,6 +128,9 @@ export class WorkerHost {
     const script = this.options.script ?? resolveWorkerScript(this.options.name);
     const worker = new Worker(script, { workerData: this.options.workerData, ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}) });
     this.starts++;
+    liveWorkers.set(worker, this.options.name);
+    startsByName.set(this.options.name, workerThreadStarts(this.options.name) + 1);
+    worker.once('exit', () => liveWorkers.delete(worker));
     worker.on('message', (raw: unknown) => this.receive(raw));
     worker.on('error', (error) => this.crashed(worker, error));
     worker.on('exit', (code) => this.crashed(worker, new Error(`exited with code ${code}`)));

@@ -1,27 +1,32 @@
 /**
  * One GGUF model loaded in the worker: checked (a whole GGUF file, a model that generates text, one
- * that fits), then one context whose sequences are shared out to concurrent chats, the chat template
- * resolved once from the GGUF, and JSON-schema grammars compiled once per schema.
+ * that fits), then one context whose sequences are shared out to concurrent chats (each keeping what it
+ * evaluated, for the next request that starts the same way), the chat template resolved once from the
+ * GGUF with how it calls tools, and JSON-schema grammars compiled once per schema.
  */
 import {
+  ChatWrapper,
   GgufInsights,
   InsufficientMemoryError,
+  JinjaTemplateChatWrapper,
   LlamaChat,
   readGgufFileInfo,
   resolveChatWrapper,
   type ChatHistoryItem,
-  type ChatWrapper,
+  type ChatModelFunctions,
   type GbnfJsonSchema,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaGrammar,
   type LlamaModel,
+  type Token,
 } from 'node-llama-cpp';
 import type { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
 import { readGgufSummary } from '../../core/models/index.js';
-import type { LlmInfo, LlmLoadParams } from '../../core/models/index.js';
+import type { LlmActivity, LlmInfo, LlmLoadParams } from '../../core/models/index.js';
+import type { ToolCalling } from './chat-history.js';
 import { checkFit, tooLargeFrom } from './fit-check.js';
 import { deviceOf, openLlama } from './open-llama.js';
 import { SequencePool } from './sequence-pool.js';
@@ -45,6 +50,8 @@ export class LoadedModel {
     readonly info: LlmInfo,
     /** How often streamed text is sent to the host, in ms. */
     readonly streamIntervalMs: number,
+    /** Whether sequences keep their evaluated tokens between requests. */
+    readonly reusePrefix: boolean,
     private readonly llama: Llama,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
@@ -103,6 +110,8 @@ export class LoadedModel {
         contextSize: context.contextSize,
         sequences,
         chatTemplate: chatWrapper.wrapperName,
+        toolCalling: toolCallingOf(chatWrapper),
+        reusePrefix: params.reusePrefix,
         memory: { ramBytes: fit.ramBytes, vramBytes: fit.vramBytes },
         model: {
           architecture: summary.architecture,
@@ -113,7 +122,7 @@ export class LoadedModel {
           sizeBytes: summary.sizeBytes,
         },
       };
-      return new LoadedModel(info, params.streamIntervalMs, llama, model, context, chatWrapper);
+      return new LoadedModel(info, params.streamIntervalMs, params.reusePrefix, llama, model, context, chatWrapper);
     } catch (error) {
       await llama.dispose();
       throw error;
@@ -142,24 +151,35 @@ export class LoadedModel {
     await Promise.allSettled([...this.running]);
   }
 
-  /** The grammar for a JSON Schema, compiled on first use. */
-  grammarFor(schema: Record<string, unknown>): Promise<LlamaGrammar> {
+  /**
+   * The grammar for a schema already in node-llama-cpp's subset (grammar-schema.ts), compiled on first
+   * use; a failure is not kept, so a later request tries again.
+   */
+  grammarFor(schema: GbnfJsonSchema): Promise<LlamaGrammar> {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = this.llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema as GbnfJsonSchema).catch((error: unknown) => {
+      grammar = this.llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema).catch((error: unknown) => {
         this.grammars.delete(key);
-        throw new HearthError('BAD_REQUEST', `This JSON Schema cannot be turned into a grammar: ${(error as Error).message}`, { schema });
+        throw error;
       });
       this.grammars.set(key, grammar);
     }
     return grammar;
   }
 
-  /** Tokens in the prompt as the chat template renders it, up to where the reply starts. */
-  countPromptTokens(history: ChatHistoryItem[]): number {
-    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: history });
-    return contextText.tokenize(this.model.tokenizer).length;
+  /** The prompt's tokens as the chat template renders it (with native tools), up to where the reply starts. */
+  promptTokens(history: ChatHistoryItem[], functions?: ChatModelFunctions): Token[] {
+    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: history, ...(functions ? { availableFunctions: functions } : {}) });
+    return contextText.tokenize(this.model.tokenizer);
+  }
+
+  get tokenizer(): LlamaModel['tokenizer'] {
+    return this.model.tokenizer;
+  }
+
+  activity(): LlmActivity {
+    return { decoding: this.pool.inUse, waiting: this.pool.queued };
   }
 
   async dispose(): Promise<void> {
@@ -168,4 +188,16 @@ export class LoadedModel {
     await this.model.dispose();
     await this.llama.dispose();
   }
+}
+
+/**
+ * Whether the template has a tool format of its own: a Jinja template whose tool syntax node-llama-cpp
+ * could read from it, or a specialised wrapper (Llama 3.1, Qwen, Functionary, Mistral…) with its own call
+ * syntax. Every other wrapper only has node-llama-cpp's generic `||call:` text, which the model was never
+ * trained on, so tools go through the grammar envelope instead.
+ */
+export function toolCallingOf(wrapper: ChatWrapper): ToolCalling {
+  if (wrapper instanceof JinjaTemplateChatWrapper) return wrapper.usingJinjaFunctionCallTemplate ? 'native' : 'grammar';
+  const prefix = wrapper.settings.functions.call.prefix;
+  return typeof prefix === 'string' && prefix === ChatWrapper.defaultSettings.functions.call.prefix ? 'grammar' : 'native';
 }

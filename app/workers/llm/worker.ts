@@ -1,10 +1,10 @@
 /**
  * The LLM worker: holds one GGUF model, loaded by `load` (which the host sends to every fresh worker),
- * and answers `chat` (streamed text events, then the finish reason and token usage), `info`,
- * `unload` and `halt`. Native binaries only: nothing is compiled or downloaded.
+ * and answers `chat` (streamed text, tool-call and warning events, then the finish reason and token
+ * usage), `info`, `activity`, `unload` and `halt`. Native binaries only: nothing is compiled or downloaded.
  */
 import { HearthError } from '../../../schemas/index.js';
-import { LlmChatParams, LlmLoadParams, type LlmChatResult, type LlmInfo } from '../../core/models/index.js';
+import { LlmChatParams, LlmLoadParams, type LlmActivity, type LlmChatResult, type LlmInfo } from '../../core/models/index.js';
 import { parseParams, serveWorker } from '../runtime.js';
 import { generateReply } from './generate-reply.js';
 import { LoadedModel } from './loaded-model.js';
@@ -44,6 +44,12 @@ serveWorker({
   async info(): Promise<LlmInfo> {
     const model = await loaded();
     return { ...model.info };
+  },
+
+  /** Chats decoding and waiting now (queue depth, and whether a cancelled chat let go of its sequence). */
+  async activity(): Promise<LlmActivity> {
+    const model = await loaded();
+    return model.activity();
   },
 
   async chat(raw, context): Promise<LlmChatResult> {

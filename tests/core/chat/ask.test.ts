@@ -27,7 +27,7 @@ afterEach(async () => {
 
 const deps = (chatModel?: () => Promise<ScriptedChatModel | undefined>) => ({
   conversations: hearth.conversations,
-  retrieve: (query: string, limit: number) => search(hearth, spaceId, query, limit),
+  retrieve: async (query: string, limit: number) => ({ hits: await search(hearth, spaceId, query, limit) }),
   ...(chatModel ? { chatModel } : {}),
 });
 

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Hearth } from '../../../app/core/index.js';
 import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain, ingestFile, openTempHearth, rereadDocument, rpcCall, rpcStream, search } from '../../fixtures/hearth-runner.js';
+import { ingestFile, openTempHearth, rereadDocument, rpcCall, search } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataDir: string;
@@ -58,7 +58,7 @@ describe('re-reading a document', () => {
     const before = await expectStoresAgree();
     expect(before.sqliteChunkIds.length).toBe(added.result.document.chunkCount);
 
-    const { events, result } = await rpcStream(hearth, 'documents.reingest', { documentId: added.result.document.id });
+    const { events, result } = await rereadDocument(hearth, added.result.document.id);
     expect(events.map((event) => event.stage)).toEqual(['reading', 'parsing', 'chunking', 'embedding', 'indexing', 'done']);
     expect(result.status).toBe('indexed');
     const old = added.result.document;
@@ -121,17 +121,19 @@ describe('re-reading a document', () => {
     });
     const added = await addFile('policy.md', travelPolicy);
     await hearth.call('documents.delete', { documentId: added.result.document.id });
-    await expect(rpcStream(hearth, 'documents.reingest', { documentId: added.result.document.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(rpcStream(hearth, 'documents.reingest', { documentId: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(rereadDocument(hearth, added.result.document.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(rereadDocument(hearth, '')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
-  it('stops when its signal aborts, leaving the old version as it was', async () => {
+  it('stops when its job is cancelled, leaving the old version as it was', async () => {
     const added = await addFile('policy.md', travelPolicy);
-    const controller = new AbortController();
-    const run = hearth.stream('documents.reingest', { documentId: added.result.document.id }, { signal: controller.signal });
-    expect((await run.next()).value).toMatchObject({ stage: 'reading' });
-    controller.abort();
-    await expect(drain(run)).rejects.toMatchObject({ code: 'CANCELLED' });
+    const job = await hearth.call('documents.reingest', { documentId: added.result.document.id });
+    const watch = hearth.stream('jobs.watch', { jobId: job.id });
+    for (let step = await watch.next(); !step.done; step = await watch.next()) {
+      if (step.value.type === 'progress') break; // it has started reading
+    }
+    expect((await hearth.call('jobs.cancel', { jobId: job.id })).state).toBe('cancelled');
+    await expect(hearth.call('jobs.get', { jobId: job.id })).resolves.toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
     expect(hearth.documents.list(spaceId).map((document) => document.id)).toEqual([added.result.document.id]);
     await expectStoresAgree();
   });

@@ -14,7 +14,7 @@ import { openDatabase } from '../../../app/core/storage/index.js';
 import type { Citation } from '../../../schemas/index.js';
 import { buildPdf, type PdfBlock } from '../../fixtures/documents/pdf.js';
 import { travelPolicy } from '../../fixtures/documents.js';
-import { drain, ingestFile, openTempHearth, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
+import { ingestFile, openTempHearth, rereadDocument, rpcCall, rpcStream } from '../../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let dataDir: string;
@@ -38,7 +38,7 @@ async function askForCitation(question: string, documentName: string): Promise<C
   return citation;
 }
 
-const reread = async (documentId: string) => (await rpcStream(hearth, 'documents.reingest', { documentId })).result.document;
+const reread = async (documentId: string) => (await rereadDocument(hearth, documentId)).result.document;
 
 beforeEach(async () => {
   ({ temp, dataDir, open, hearth, spaceId } = await openTempHearth('Travel'));

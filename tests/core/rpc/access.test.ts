@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Caller, type Hearth } from '../../../app/core/index.js';
 import { HearthError, SpaceRole, methods, type Access, type MethodName } from '../../../schemas/index.js';
-import { ingestFile, openTempHearth, rpcStream } from '../../fixtures/hearth-runner.js';
+import { followJob, openTempHearth, rpcStream } from '../../fixtures/hearth-runner.js';
 import { sampleParams, type KnownIds } from './sample-params.js';
 
 let hearth: Hearth;
@@ -19,9 +19,10 @@ async function arrange(): Promise<KnownIds> {
   const spaceId = hearth.spaces.create(`Space ${Math.random().toString(36).slice(2)}`).id;
   const file = path.join(hearth.dataDir, '..', `${spaceId}.md`);
   await writeFile(file, '# Harbour\n\nThe ferry leaves at noon from the east pier.\n');
-  const { result } = await ingestFile(hearth, spaceId, { kind: 'path', path: file });
+  const job = await hearth.call('documents.ingest', { spaceId, source: { kind: 'path', path: file } });
+  const { result } = await followJob(hearth, job);
   const answer = await rpcStream(hearth, 'chat.ask', { spaceId, question: 'When does the ferry leave?' });
-  return { spaceId, documentId: result.document.id, conversationId: answer.result.conversationId, jobId: 'no-job-yet', citation: answer.result.citations[0]! };
+  return { spaceId, documentId: result.document.id, conversationId: answer.result.conversationId, jobId: job.id, citation: answer.result.citations[0]! };
 }
 
 /** A caller one step short of `access` in the arranged space: the role below, or the server role below. */

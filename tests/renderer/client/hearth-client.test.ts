@@ -11,6 +11,7 @@ import { WsTransport } from '../../../app/renderer/src/client/ws-transport.js';
 import { HearthError } from '../../../schemas/index.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
 import { startWebMode, type WebMode } from '../../fixtures/web-mode.js';
+import { followJob } from '../../../app/renderer/src/client/follow-job.js';
 
 type Socket = ConstructorParameters<typeof WsTransport>[0];
 interface Frame {
@@ -71,7 +72,7 @@ describe('a stream the caller stops reading', () => {
     const space = await client.call('spaces.create', { name: 'Work' });
     const big = Array.from({ length: 400 }, (_, i) => `## Section ${i}\n\nHotel rules number ${i} say hotel stays are fine.\n`).join('\n');
     const base64 = Buffer.from(big).toString('base64');
-    await client.stream('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: 'big.md', base64 } }).result;
+    await followJob(client, client.call('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name: 'big.md', base64 } })).result;
     return space.id;
   }
 
@@ -147,6 +148,17 @@ describe('a stream the caller stops reading', () => {
   });
 });
 
+/** The stored answer a well-behaved core would send at the end of chat.ask. */
+const answer = {
+  id: 'message-1',
+  conversationId: 'conversation-1',
+  role: 'assistant',
+  content: 'The ferry leaves at noon.',
+  citations: [],
+  notices: [],
+  createdAt: '2026-12-01T10:00:00.000Z',
+};
+
 describe('frames outside the contract', () => {
   let server: WebSocketServer;
   let url: string;
@@ -163,14 +175,14 @@ describe('frames outside the contract', () => {
         const request = JSON.parse(data.toString()) as { type: string; id: string; method: string };
         if (request.type !== 'request') return;
         const send = (frame: unknown) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-        if (request.method === 'spaces.prepare') {
-          send({ type: 'event', id: request.id, event: { stage: 'boiling', done: 1, total: 3 } });
+        if (request.method === 'chat.ask') {
+          send({ type: 'event', id: request.id, event: { type: 'delta', text: 42 } });
           send({ type: 'error', id: null, error: { code: 'BAD_REQUEST', message: 'The frame is not valid JSON.' } });
           send('{"type": "event", "id": "1", "event": ');
           send({ type: 'gossip', id: request.id });
           socket.send(Buffer.from([1, 2, 3]), { binary: true });
-          send({ type: 'event', id: request.id, event: { stage: 'embedding', done: 3, total: 3 } });
-          send({ type: 'result', id: request.id, result: { status: 'synced', embedded: 3, removed: 0 } });
+          send({ type: 'event', id: request.id, event: { type: 'delta', text: 'The ferry leaves at noon.' } });
+          send({ type: 'result', id: request.id, result: answer });
         } else if (request.method === 'spaces.list') {
           send({ type: 'event', id: request.id, event: { stage: 'embedding', done: 0, total: 1 } });
           send({ type: 'result', id: request.id, result: [{ name: 'no id, no counts' }] });
@@ -191,20 +203,20 @@ describe('frames outside the contract', () => {
     const onProblem = (problem: ClientProblem) => problems.push(problem);
     const client = new HearthClient(new WsTransport(new WebSocket(url), { onProblem }), { onProblem });
     try {
-      const preparing = client.stream('spaces.prepare', { spaceId: 'space-1' });
+      const answering = client.stream('chat.ask', { spaceId: 'space-1', question: 'When does the ferry leave?' });
       const events: unknown[] = [];
-      for await (const event of preparing) events.push(event);
-      expect(events).toEqual([{ stage: 'embedding', done: 3, total: 3 }]);
-      expect(await preparing.result).toEqual({ status: 'synced', embedded: 3, removed: 0 });
+      for await (const event of answering) events.push(event);
+      expect(events).toEqual([{ type: 'delta', text: 'The ferry leaves at noon.' }]);
+      expect(await answering.result).toEqual(answer);
 
       expect(problems.map((problem) => problem.message)).toEqual([
-        expect.stringMatching(/^Hearth sent a spaces\.prepare event that does not match the contract: stage/),
+        expect.stringMatching(/^Hearth sent a chat\.ask event that does not match the contract: text/),
         'Hearth could not read a request the app sent: The frame is not valid JSON.',
         expect.stringMatching(/^Hearth sent a frame that is not JSON: /),
         expect.stringMatching(/^Hearth sent a frame that is not in the contract: type/),
         'Hearth sent a binary frame; its frames are JSON text.',
       ]);
-      expect(problems[0]!.frame).toMatchObject({ type: 'event', event: { stage: 'boiling' } });
+      expect(problems[0]!.frame).toMatchObject({ type: 'event', event: { type: 'delta', text: 42 } });
       expect(problems[1]!.frame).toMatchObject({ type: 'error', id: null });
       expect(problems[2]!.frame).toBe('{"type": "event", "id": "1", "event": ');
       expect(problems[3]!.frame).toMatchObject({ type: 'gossip' });

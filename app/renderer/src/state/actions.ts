@@ -1,8 +1,9 @@
 /**
- * The client adapter: the one place where the UI talks to the core. Components call these actions; the
- * actions call the client and write what comes back (results and stream events) into the stores.
+ * The client adapter: the one place where the UI talks to the core (with upload-actions.ts for files being
+ * added and preparation-actions.ts for a space's search readiness). Components call these actions; the actions
+ * call the client and write what comes back (results and stream events) into the stores.
  */
-import { HearthError, type AnswerEvent, type Citation, type DocumentInfo, type ErrorPayload, type LocatedCitation, type Space } from '../../../../schemas/index.js';
+import { HearthError, type AnswerEvent, type Citation, type LocatedCitation, type Space } from '../../../../schemas/index.js';
 import type { Connection } from '../connection.js';
 import { useAppStore } from './app-store.js';
 import { useChatStore } from './chat-store.js';
@@ -10,21 +11,15 @@ import { connected, describe, setConnection } from './core-connection.js';
 import { useCitationStore, type CitationPlacement, type CitationView, type DocumentOriginal, type DocumentText } from './citation-store.js';
 import { withEntry } from './keyed-record.js';
 import { noFilter } from './library-filter.js';
-import { askScopeOf, useLibraryStore, type Deletion, type DocumentFilter, type Reingest, type Upload } from './library-store.js';
+import { forgetFetched, refreshSpaces, showProblem, shownDocumentId } from './library-refresh.js';
+import { askScopeOf, useLibraryStore, type Deletion, type DocumentFilter } from './library-store.js';
 import { prepareSpace } from './preparation-actions.js';
+import { showRunningJobs } from './upload-actions.js';
 import { useSpacesStore } from './spaces-store.js';
 
 const DEFAULT_SPACE_NAME = 'My space';
 const REMEMBERED_SPACE_KEY = 'hearth.currentSpaceId';
 
-/** Files are ingested one after another: the core's CPU is better spent finishing one than starting many. */
-let ingestQueue: Promise<void> = Promise.resolve();
-let nextUploadId = 1;
-/**
- * The file behind each upload row that may be tried again (an encrypted PDF waiting for its password), by
- * upload id. Kept out of the store: a File is not state to render, and it goes once the row is done or cleared.
- */
-const retryableFiles = new Map<string, File>();
 /** The answer being streamed; aborting it cancels the work in the core too. */
 let activeAsk: AbortController | undefined;
 
@@ -65,6 +60,7 @@ export async function selectSpace(spaceId: string): Promise<void> {
   localStorage.setItem(REMEMBERED_SPACE_KEY, spaceId);
   useSpacesStore.setState({ currentSpaceId: spaceId });
   void prepareSpace(spaceId, 'opening'); // in the background: the first question would wait for it anyway
+  void showRunningJobs(spaceId); // files another window (or a restart) is still adding
   useLibraryStore.setState({ documents: [], documentsSpaceId: spaceId, loadingDocuments: true });
   useChatStore.setState({ conversationId: null, messages: [], pending: null, loadingHistory: true });
   useCitationStore.setState({ open: null });
@@ -103,145 +99,12 @@ export async function createSpace(name: string): Promise<boolean> {
   }
 }
 
-/** Queues files for ingest into the current space, under the project typed next to the drop zone; each gets a progress row at once. */
-export function addFiles(files: readonly File[]): void {
-  const spaceId = useSpacesStore.getState().currentSpaceId;
-  if (!spaceId || files.length === 0 || useAppStore.getState().connection !== 'ready') return;
-  const project = useLibraryStore.getState().uploadProject.trim();
-  for (const file of files) {
-    const upload: Upload = {
-      id: `upload-${nextUploadId++}`,
-      spaceId,
-      name: file.name,
-      ...(project !== '' ? { project } : {}),
-      stage: 'queued',
-      fraction: 0,
-    };
-    useLibraryStore.setState((state) => ({ uploads: [...state.uploads, upload] }));
-    retryableFiles.set(upload.id, file);
-    ingestQueue = ingestQueue.then(() => ingestFile(upload, file));
-  }
-}
-
-/** The project files added next go under ('' for none). */
-export function setUploadProject(project: string): void {
-  useLibraryStore.setState({ uploadProject: project });
-}
-
-/** Whether a failed upload or re-read is an encrypted PDF that can be tried again with a password. */
-export function needsPassword(work: Upload | Reingest): boolean {
-  return work.stage === 'failed' && (work.error?.code === 'PASSWORD_REQUIRED' || work.error?.code === 'PASSWORD_INCORRECT');
-}
-
-/**
- * Ingests a failed row's file again with the password the user typed. The password goes to the core with this
- * one request and is kept nowhere: not in a store, not in the retry map, not in a log.
- */
-export function retryUploadWithPassword(uploadId: string, password: string): void {
-  const upload = useLibraryStore.getState().uploads.find((candidate) => candidate.id === uploadId);
-  const file = retryableFiles.get(uploadId);
-  if (!upload || !file || !needsPassword(upload) || useAppStore.getState().connection !== 'ready') return;
-  const { error: _previous, outcome: _outcome, ...rest } = upload;
-  const queued: Upload = { ...rest, stage: 'queued', fraction: 0 };
-  useLibraryStore.setState((state) => ({ uploads: state.uploads.map((candidate) => (candidate.id === uploadId ? queued : candidate)) }));
-  ingestQueue = ingestQueue.then(() => ingestFile(queued, file, password));
-}
-
-async function ingestFile(upload: Upload, file: File, password?: string): Promise<void> {
-  try {
-    const source = await connected().sourceOf(file);
-    const stream = client().stream('documents.ingest', {
-      spaceId: upload.spaceId,
-      source,
-      ...(upload.project !== undefined ? { project: upload.project } : {}),
-      ...(password !== undefined ? { password } : {}),
-    });
-    for await (const progress of stream) updateUpload(upload.id, { stage: progress.stage, fraction: progress.fraction });
-    const { document, status } = await stream.result;
-    updateUpload(upload.id, { stage: 'done', fraction: 1, outcome: status });
-    retryableFiles.delete(upload.id);
-    useLibraryStore.setState((state) =>
-      state.documentsSpaceId === document.spaceId
-        ? { documents: [...state.documents.filter((d) => d.id !== document.id), document] }
-        : {},
-    );
-    // A changed file added again replaces its old version, which may have held this id or another.
-    if (status === 'indexed') forgetFetched(document.id);
-  } catch (error) {
-    const failure = describe(error);
-    updateUpload(upload.id, { stage: 'failed', error: failure });
-    // Only a password can change the outcome; any other failure would fail the same way again.
-    if (failure.code !== 'PASSWORD_REQUIRED' && failure.code !== 'PASSWORD_INCORRECT') retryableFiles.delete(upload.id);
-    return;
-  }
-  await Promise.all([refreshDocuments(upload.spaceId), refreshSpaces()]);
-}
-
-/** Re-reads a space's documents if it is the one on screen, so a replaced version leaves the list. */
-async function refreshDocuments(spaceId: string): Promise<void> {
-  try {
-    const documents = await client().call('documents.list', { spaceId });
-    if (useLibraryStore.getState().documentsSpaceId !== spaceId) return;
-    useLibraryStore.setState({ documents });
-    const kept = new Set(documents.map((document) => document.id));
-    for (const documentId of Object.keys(useCitationStore.getState().texts)) if (!kept.has(documentId)) forgetFetched(documentId);
-  } catch (error) {
-    showProblem(`Could not refresh the documents: ${describe(error).message}`);
-  }
-}
-
 export function setDocumentFilter(change: Partial<DocumentFilter>): void {
   useLibraryStore.setState((state) => ({ filter: { ...state.filter, ...change } }));
 }
 
 export function clearDocumentFilter(): void {
   useLibraryStore.setState({ filter: noFilter });
-}
-
-/**
- * Reads a document again from its stored original (after a parser improved, or OCR language data was added),
- * queued behind files being added. The row shows its progress; once done, the new reading takes the old one's
- * place in the list (under a new id). A password, for an encrypted PDF, goes with this one request only.
- */
-export function rereadDocument(documentId: string, password?: string): void {
-  const state = useLibraryStore.getState();
-  const document = state.documents.find((candidate) => candidate.id === documentId);
-  const current = state.reingests[documentId];
-  const busy = current !== undefined && current.stage !== 'done' && current.stage !== 'failed';
-  if (!document || busy || state.deletions[documentId]?.status === 'deleting' || useAppStore.getState().connection !== 'ready') return;
-  setReingest(documentId, { stage: 'queued', fraction: 0 });
-  ingestQueue = ingestQueue.then(() => reingest(document, password));
-}
-
-async function reingest(document: DocumentInfo, password: string | undefined): Promise<void> {
-  let reread: DocumentInfo;
-  try {
-    const stream = client().stream('documents.reingest', { documentId: document.id, ...(password !== undefined ? { password } : {}) });
-    for await (const progress of stream) setReingest(document.id, { stage: progress.stage, fraction: progress.fraction });
-    reread = (await stream.result).document;
-  } catch (error) {
-    setReingest(document.id, { stage: 'failed', fraction: 0, error: describe(error) });
-    return;
-  }
-  setReingest(document.id, undefined);
-  setReingest(reread.id, { stage: 'done', fraction: 1 });
-  useLibraryStore.setState((state) =>
-    state.documentsSpaceId === reread.spaceId
-      ? { documents: state.documents.filter((d) => d.id !== reread.id).map((d) => (d.id === document.id ? reread : d)) }
-      : {},
-  );
-  // The old reading's text and offsets no longer describe what the core holds.
-  forgetFetched(document.id);
-  await refreshDocuments(document.spaceId);
-}
-
-/** Clears a re-read's message (its error, or that it is done). */
-export function dismissReingest(documentId: string): void {
-  setReingest(documentId, undefined);
-}
-
-function setReingest(documentId: string, reingest: Reingest | undefined): void {
-  useLibraryStore.setState((state) => ({ reingests: withEntry(state.reingests, documentId, reingest) }));
 }
 
 /** Deletes a document from every store in the core; on success it leaves the list (and the panel, if open there). */
@@ -269,41 +132,6 @@ function setDeletion(documentId: string, deletion: Deletion | undefined): void {
   useLibraryStore.setState((state) => ({ deletions: withEntry(state.deletions, documentId, deletion) }));
 }
 
-/** Drops a document's fetched text and original, which no longer describe what the core holds. */
-function forgetFetched(documentId: string): void {
-  const open = useCitationStore.getState().open;
-  if (open?.citation.documentId === documentId || shownDocumentId(open?.placement) === documentId) closeCitation();
-  useCitationStore.setState((state) => {
-    const texts = { ...state.texts };
-    const originals = { ...state.originals };
-    delete texts[documentId];
-    delete originals[documentId];
-    return { texts, originals };
-  });
-}
-
-/** Re-reads the spaces, whose document counts the picker shows. */
-async function refreshSpaces(): Promise<void> {
-  try {
-    useSpacesStore.setState({ spaces: await client().call('spaces.list', {}) });
-  } catch (error) {
-    showProblem(`Could not refresh the spaces: ${describe(error).message}`);
-  }
-}
-
-function updateUpload(id: string, change: Partial<Upload>): void {
-  useLibraryStore.setState((state) => ({
-    uploads: state.uploads.map((upload) => (upload.id === id ? { ...upload, ...change } : upload)),
-  }));
-}
-
-/** Removes finished and failed rows; rows still in progress stay. */
-export function clearFinishedUploads(): void {
-  const finished = (upload: Upload) => upload.stage === 'done' || upload.stage === 'failed';
-  for (const upload of useLibraryStore.getState().uploads) if (finished(upload)) retryableFiles.delete(upload.id);
-  useLibraryStore.setState((state) => ({ uploads: state.uploads.filter((upload) => !finished(upload)) }));
-}
-
 /** Whether questions go only to the documents the library filter shows. */
 export function setOnlyFiltered(onlyFiltered: boolean): void {
   useChatStore.setState({ onlyFiltered });
@@ -322,7 +150,7 @@ export async function ask(question: string): Promise<void> {
   const filter = onlyFiltered && scope.kind === 'filtered' ? scope.filter : undefined;
   const controller = new AbortController();
   activeAsk = controller;
-  useChatStore.setState({ pending: { question, text: '', citations: [], error: null } });
+  useChatStore.setState({ pending: { question, text: '', citations: [], notices: [], error: null } });
   try {
     const stream = client().stream(
       'chat.ask',
@@ -359,6 +187,8 @@ function applyAnswerEvent(event: AnswerEvent): void {
       }
       case 'delta':
         return { pending: { ...pending, text: pending.text + event.text } };
+      case 'notice':
+        return { pending: { ...pending, notices: [...pending.notices, event.text] } };
     }
   });
 }
@@ -410,10 +240,6 @@ function setPlacement(citation: Citation, placement: CitationPlacement): boolean
   return true;
 }
 
-/** The document the panel shows the open citation in, once the core has said which. */
-function shownDocumentId(placement: CitationPlacement | undefined): string | undefined {
-  return placement?.status === 'ready' ? placement.located.document.id : undefined;
-}
 
 function setDocumentText(documentId: string, text: DocumentText): void {
   useCitationStore.setState((state) => ({ texts: { ...state.texts, [documentId]: text } }));
@@ -455,8 +281,4 @@ export function closeCitation(): void {
 
 export function dismissProblem(): void {
   useAppStore.setState({ problem: null });
-}
-
-function showProblem(problem: string): void {
-  useAppStore.setState({ problem });
 }

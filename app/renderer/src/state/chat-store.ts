@@ -8,6 +8,8 @@ export interface PendingAnswer {
   question: string | null;
   text: string;
   citations: Array<Citation | undefined>;
+  /** What the answer says about how it was made (reranking off, and why). */
+  notices: string[];
   error: ErrorPayload | null;
 }
 

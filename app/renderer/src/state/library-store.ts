@@ -20,6 +20,8 @@ export interface Upload {
   /** Set once done: `unchanged` when the same bytes were already in the space. */
   outcome?: 'indexed' | 'unchanged';
   error?: ErrorPayload;
+  /** The core's job once it has the file: followed by this window, or found running when the window opened. */
+  jobId?: string;
 }
 
 /** A re-read of a document (`documents.reingest`): its progress, or why it failed; `done` is kept under the new id. */

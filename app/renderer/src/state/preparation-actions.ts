@@ -1,8 +1,10 @@
 /**
  * Preparing the space on screen for search: asked for when a space is opened and after the embedding model
  * changes, so the wait (minutes, for a big space on a CPU) is shown rather than hidden in the first question.
- * Like actions.ts, the only code here that talks to the core; its progress lands in the preparation store.
+ * The preparation is a job in the core, shared by every window; like actions.ts, this is the only code of its kind
+ * that talks to the core, and its progress lands in the preparation store.
  */
+import { followJob } from '../client/follow-job.js';
 import { connected, describe } from './core-connection.js';
 import { withEntry } from './keyed-record.js';
 import { usePreparationStore, type PreparationReason, type SpacePreparation } from './preparation-store.js';
@@ -12,9 +14,10 @@ import { useSpacesStore } from './spaces-store.js';
 let watching: { spaceId: string; controller: AbortController } | undefined;
 
 /**
- * Starts the space's preparation in the core, or joins the one running, and follows it until it is done (the
- * entry leaves the store) or failed (the entry says why). Watching another space, or the same one again,
- * stops following this one.
+ * Asks the core for the space's preparation — it starts the job, or answers the one running, or says the space is
+ * ready — and follows the job until it is done (the entry leaves the store) or failed (the entry says why). A run
+ * cancelled because the embedding model was switched again is followed over to the new model's. Watching another
+ * space, or the same one again, stops following this one.
  */
 export async function prepareSpace(spaceId: string, reason: PreparationReason): Promise<void> {
   if (watching) {
@@ -26,11 +29,21 @@ export async function prepareSpace(spaceId: string, reason: PreparationReason): 
   watching = { spaceId, controller };
   if (reason === 'new-embedder') setPreparation(spaceId, { reason, status: 'starting' });
   try {
-    const stream = connected().client.stream('spaces.prepare', { spaceId }, { signal: controller.signal });
-    for await (const { done, total } of stream) {
-      if (!controller.signal.aborted) setPreparation(spaceId, { reason, status: 'embedding', done, total });
+    for (;;) {
+      const answer = await connected().client.call('spaces.prepare', { spaceId }, { signal: controller.signal });
+      if (answer.status === 'current') break;
+      const following = followJob(connected().client, Promise.resolve(answer.job), { signal: controller.signal });
+      for await (const { done, total } of following) {
+        if (!controller.signal.aborted) setPreparation(spaceId, { reason, status: 'embedding', done, total });
+      }
+      try {
+        await following.result;
+        break;
+      } catch (error) {
+        // A run for a model no longer in use ends cancelled; the space is prepared for the one in use now.
+        if (controller.signal.aborted || describe(error).code !== 'CANCELLED') throw error;
+      }
     }
-    await stream.result;
     if (!controller.signal.aborted) setPreparation(spaceId, undefined);
   } catch (error) {
     if (controller.signal.aborted) return; // another watch took over; it reports from here on

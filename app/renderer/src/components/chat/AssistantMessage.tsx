@@ -7,19 +7,26 @@ interface Props {
   text: string;
   /** The source of marker [n] is at `n - 1`. */
   citations: ReadonlyArray<Citation | undefined>;
+  /** What the answer says about how it was made (reranking off, and why). */
+  notices?: readonly string[];
   streaming?: boolean;
   /** The space is still being prepared for search, so the answer has not started. */
   waitingForSearch?: boolean;
   error?: ErrorPayload | null;
 }
 
-export function AssistantMessage({ text, citations, streaming = false, waitingForSearch = false, error = null }: Props) {
+export function AssistantMessage({ text, citations, notices = [], streaming = false, waitingForSearch = false, error = null }: Props) {
   return (
     <article
       className="message message--assistant"
       data-testid="assistant-message"
       data-streaming={streaming ? 'true' : undefined}
     >
+      {notices.map((notice) => (
+        <p key={notice} className="message__notice" data-testid="answer-notice">
+          {notice}
+        </p>
+      ))}
       {text === '' && streaming && (
         <p className="muted">{waitingForSearch ? 'Waiting for search to be ready; the answer starts once it is…' : 'Searching your documents…'}</p>
       )}

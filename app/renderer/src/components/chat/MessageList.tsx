@@ -29,7 +29,7 @@ export function MessageList() {
         message.role === 'user' ? (
           <UserMessage key={message.id} text={message.content} />
         ) : (
-          <AssistantMessage key={message.id} text={message.content} citations={message.citations} />
+          <AssistantMessage key={message.id} text={message.content} citations={message.citations} notices={message.notices} />
         ),
       )}
       {pending && (
@@ -38,6 +38,7 @@ export function MessageList() {
           <AssistantMessage
             text={pending.text}
             citations={pending.citations}
+            notices={pending.notices}
             streaming={streaming}
             waitingForSearch={searchNotReady}
             error={pending.error}

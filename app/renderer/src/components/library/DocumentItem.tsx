@@ -4,7 +4,8 @@
  */
 import { useState } from 'react';
 import type { DocumentInfo } from '../../../../../schemas/index.js';
-import { deleteDocument, dismissDeletionError, dismissReingest, needsPassword, rereadDocument } from '../../state/actions.js';
+import { deleteDocument, dismissDeletionError } from '../../state/actions.js';
+import { dismissReingest, needsPassword, rereadDocument } from '../../state/upload-actions.js';
 import { useLibraryStore, type Reingest } from '../../state/library-store.js';
 import { FORMAT_LABELS } from './document-formats.js';
 import { PasswordForm } from './PasswordForm.js';

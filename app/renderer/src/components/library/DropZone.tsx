@@ -1,6 +1,6 @@
 /** Takes files in, by drag-and-drop or through the file picker, and queues them for ingest under the project typed beside it. */
 import { useRef, useState, type DragEvent } from 'react';
-import { addFiles } from '../../state/actions.js';
+import { addFiles } from '../../state/upload-actions.js';
 import { useAppStore } from '../../state/app-store.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
 import { UploadProject } from './UploadProject.js';

@@ -1,6 +1,6 @@
 /** One row per file being added to the current space: its stage and progress, or why it failed. */
 import { useShallow } from 'zustand/react/shallow';
-import { clearFinishedUploads, needsPassword, retryUploadWithPassword } from '../../state/actions.js';
+import { clearFinishedUploads, needsPassword, retryUploadWithPassword } from '../../state/upload-actions.js';
 import { useLibraryStore, type Upload } from '../../state/library-store.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
 import { PasswordForm } from './PasswordForm.js';

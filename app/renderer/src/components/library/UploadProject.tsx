@@ -1,7 +1,7 @@
 /** The project files added next go under: optional, offered from the projects already in the space. */
 import { useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { setUploadProject } from '../../state/actions.js';
+import { setUploadProject } from '../../state/upload-actions.js';
 import { selectProjects, useLibraryStore } from '../../state/library-store.js';
 
 export function UploadProject({ disabled }: { disabled: boolean }) {

@@ -1,4 +1,5 @@
 /** What answers use right now, per kind, and the device local models run on once it is known. */
+import type { ModelKindName } from '../../../../../schemas/index.js';
 import { useModelsStore } from '../../state/models-store.js';
 
 /** The `embed` value that means no embedding model is installed and the built-in hash embedder answers. */
@@ -17,6 +18,7 @@ export function ActiveModels() {
         <dt>Language model</dt>
         <dd data-testid="active-llm">
           {active.llm ?? <span className="in-use__none">none — answers quote passages</span>}
+          <Unavailable kind="llm" consequence="answers quote passages until it opens" />
         </dd>
         <dt>Embeddings</dt>
         <dd data-testid="active-embed">
@@ -27,9 +29,13 @@ export function ActiveModels() {
           ) : (
             active.embed
           )}
+          <Unavailable kind="embed" consequence="searches and new files fail until it opens" />
         </dd>
         <dt>Reranker</dt>
-        <dd data-testid="active-rerank">{active.rerank ?? <span className="in-use__none">none</span>}</dd>
+        <dd data-testid="active-rerank">
+          {active.rerank ?? <span className="in-use__none">none</span>}
+          <Unavailable kind="rerank" consequence="reranking is off" />
+        </dd>
         {device && (
           <>
             <dt>Device</dt>
@@ -38,5 +44,16 @@ export function ActiveModels() {
         )}
       </dl>
     </section>
+  );
+}
+
+/** An active model that could not be opened: why, what that means, and how to try again. */
+function Unavailable({ kind, consequence }: { kind: ModelKindName; consequence: string }) {
+  const problem = useModelsStore((state) => state.library?.unavailable.find((entry) => entry.kind === kind));
+  if (!problem) return null;
+  return (
+    <p className="in-use__problem" role="alert" data-testid={`unavailable-${kind}`}>
+      {problem.alias} could not be opened, so {consequence}: {problem.message} Check it below to try again.
+    </p>
   );
 }
