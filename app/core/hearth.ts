@@ -118,8 +118,7 @@ export class Hearth implements AsyncDisposable {
       parseWorkers: options.parseWorkers,
     });
     try {
-      // Documents first: a job whose document a crash left half-stored finds it finished or rolled back.
-      hearth.ingest.recover();
+      // What a crash or kill left in flight: each kind of job sets its stores right, then its jobs resume or end.
       await hearth.jobs.recover();
     } catch (error) {
       await hearth.dispose();

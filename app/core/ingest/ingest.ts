@@ -2,8 +2,8 @@
  * Adding documents to a space's library, reading them again and removing them, with every store kept in step.
  * Adding and re-reading are jobs (`ingest`, `reingest`): the request only checks the file and keeps its bytes;
  * the job reads and indexes it whether or not the window that asked is still open, and after a restart it is
- * finished from its journal (a document already stored is finished or rolled back by `recoverInFlight`) or
- * read again from the kept bytes. The pipeline itself is ingest-document.ts; this binds it to Hearth's stores,
+ * finished from its journal (a document already stored is finished or rolled back by `recoverInFlight`, the
+ * kind's recovery) or read again from the kept bytes. The pipeline itself is ingest-document.ts; this binds it to Hearth's stores,
  * the space's prepared indexes (whose embedder is leased for the run) and the pool of ingest worker threads.
  */
 import { z } from 'zod';
@@ -96,11 +96,6 @@ export class Ingest {
     await this.withSpace(spaceId, caller, (deps) => deleteDocument(deps, documentId));
   }
 
-  /** Finishes or rolls back the documents a crash or kill left in flight (see `recoverInFlight`); before jobs recover. */
-  recover(): { finished: number; removed: number } {
-    return recoverInFlight(this.options);
-  }
-
   async dispose(): Promise<void> {
     await this.parsePool?.dispose();
   }
@@ -116,6 +111,8 @@ export class Ingest {
       progress: IngestProgress,
       result: IngestResult,
       run: (job) => this.runPipeline(job, (deps) => ingestDocument(deps, { ...job.params, password: job.secret?.password }, job.signal)),
+      // The documents a crash left `indexing` or `deleting` are finished or rolled back first (for re-reads too).
+      beforeRecovery: () => void recoverInFlight(this.options),
       recover: ({ params, steps }) => this.recovered(steps, () => this.options.documents.findBySha(params.spaceId, params.sha256)),
     };
   }

@@ -45,6 +45,12 @@ export interface JobKind<P, E, R, S = never> {
   /** How many jobs of this kind run at once; the rest wait, queued, in the order they were started. Default 1. */
   readonly concurrency?: number;
   run(job: JobRun<P, E, S>): Promise<R>;
+  /**
+   * Once at start-up, before any job is recovered: the kind brings what its jobs write back to a state it can
+   * stand behind (ingest finishes or rolls back documents a crash left half-stored), so each job's recovery
+   * can read it.
+   */
+  beforeRecovery?(): void | Promise<void>;
   /** After a restart, for a job that was queued or running; without it, the job runs again. */
   recover?(job: { id: string; spaceId: string; params: P; steps: JobRun<P, E, S>['steps'] }): Recovery<R> | Promise<Recovery<R>>;
 }
@@ -225,6 +231,7 @@ export class Jobs {
    */
   async recover(): Promise<{ resumed: number; ended: number }> {
     this.store.prune(new Date(Date.now() - keepFinishedDays * 24 * 3600 * 1000));
+    for (const kind of this.kinds.values()) await kind.beforeRecovery?.();
     let resumed = 0;
     let ended = 0;
     for (const job of this.store.unfinished()) {

@@ -170,6 +170,10 @@ export class LocalLlamaChatModel implements ChatModel {
     if (this.host.running) await withTimeout(this.host.call('unload', {}), 5_000);
     await this.host.dispose();
   }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
 }
 
 /** Waits for a call to the worker, but no longer than `ms`; its failure is not the caller's concern. */

@@ -69,6 +69,10 @@ abstract class LocalTransformersModel {
     return this.host.dispose();
   }
 
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
   /** Runs `items` through `run` in batches, in order, stopping between batches when the signal aborts. */
   protected async inBatches<T, R>(
     items: readonly T[],

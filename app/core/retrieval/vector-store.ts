@@ -336,6 +336,10 @@ export class VectorStore {
     this.db.close();
   }
 
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
   private async openTable(spaceId: string, embedder: EmbedderIdentity, generation: number): Promise<VectorSpaceState> {
     const existing = this.spaces.get(spaceId);
     const name = tableName(spaceId);

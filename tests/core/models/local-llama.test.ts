@@ -18,6 +18,9 @@ import { writeTinyLlama } from '../../fixtures/models/tiny-llama.js';
 import { QWEN_TOOL_TEMPLATE } from '../../fixtures/models/tool-templates.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
 
+/** Whether node-llama-cpp can use CUDA here; decided before the tests, so a test that cannot run is skipped, not passed. */
+const cudaAvailable = (await getLlamaGpuTypes('supported')).includes('cuda');
+
 const hello: ChatRequest = { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello to the world.' }] };
 
 const planSchema = {
@@ -394,9 +397,8 @@ describe('LocalLlamaChatModel', () => {
     expect(error.message).toContain('max_context');
   });
 
-  it.skipIf(process.platform === 'darwin')('says so when an explicitly chosen GPU backend is not available', async () => {
-    const supported = await getLlamaGpuTypes('supported');
-    if (supported.includes('cuda')) return; // this machine has CUDA: nothing to refuse
+  // On a machine with CUDA (and on macOS, where Metal stands in) there is nothing to refuse: skipped, and said so.
+  it.skipIf(process.platform === 'darwin' || cudaAvailable)('says so when an explicitly chosen GPU backend is not available', async () => {
     const error = await loadFailure({ ...localSource(modelFile), gpu: 'cuda' });
     expect(error.code).toBe('MODEL_CONFIG_INVALID');
     expect(error.message).toContain('gpu = "cuda" was asked for, but CUDA cannot be used on this machine');
