@@ -136,4 +136,18 @@ describe('the hearth command', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('take host names like hearth.lan');
   });
+
+  it('refuses a second Hearth on a data folder in use, naming the process, and takes over the folder of one that was killed', async () => {
+    const serving = await startHearthServe(dataArgs);
+    try {
+      const second = await runHearth(['spaces', ...dataArgs]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/Another Hearth \(process \d+\) is using the data folder .*Stop it first, or give this one another folder with --data-dir/);
+    } finally {
+      await serving.kill();
+    }
+    // Killed, it could not let go of the folder: the next Hearth takes it over.
+    const after = await runHearth(['spaces', ...dataArgs]);
+    expect(after.code).toBe(0);
+  });
 });
