@@ -14,6 +14,7 @@ import type { IngestProgress, IngestResult, JobInfo, ServerFrame, SpacePreparePr
 import { writeTinyEncoder } from '../fixtures/models/onnx/index.js';
 import { followJob, ingestFile, search } from '../fixtures/hearth-runner.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
+import { holdEmbedCalls } from '../fixtures/scripted-models.js';
 
 const WORDS = 'the fire in hearth keeps kitchen warm bread oven winter snow night library document search river forest music school coffee milk'.split(' ');
 
@@ -87,21 +88,9 @@ async function prepare(): Promise<{ events: SpacePrepareProgress[]; result: Spac
   return followJob(hearth, await preparationJob());
 }
 
-/** Holds every `embed` call of `embedder` until `open()`; counts the calls. */
-function gate(embedder: Embedder) {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  const embed = embedder.embed.bind(embedder);
-  const calls = vi.spyOn(embedder, 'embed').mockImplementation(async (texts, options) => {
-    await opened;
-    return embed(texts, options);
-  });
-  return { open, calls };
-}
-
 /** Starts ingesting a garden handbook and waits until its embedding is held at `embedder`'s gate. */
 async function ingestHeldBy(embedder: Embedder) {
-  const held = gate(embedder);
+  const held = holdEmbedCalls(embedder);
   const file = path.join(temp.dir, 'garden.md');
   await writeFile(file, handbook('garden', 4));
   const ingesting = ingestFile(hearth, spaceId, { kind: 'path', path: file });
@@ -153,7 +142,7 @@ describe('preparing a space for a new embedding model', () => {
 
   it('runs once for two windows; the one that stops watching leaves the other, and the searches, their answer', async () => {
     const embedder = await switchEmbedder('mini', encoders.mini);
-    const { open, calls } = gate(embedder);
+    const { open, calls } = holdEmbedCalls(embedder);
     const first = { frames: [] as ServerFrame[] };
     const second = { frames: [] as ServerFrame[] };
     const firstWindow = new RpcSession(hearth.dispatcher, localOwner, (frame) => first.frames.push(frame));
@@ -221,7 +210,7 @@ describe('preparing a space for a new embedding model', () => {
 
   it('cancels the run for a model switched away from midway; the searches waiting follow the new one', async () => {
     const mini = await switchEmbedder('mini', encoders.mini);
-    const held = gate(mini);
+    const held = holdEmbedCalls(mini);
     const firstJob = await preparationJob();
     const watcher = followJob(hearth, firstJob);
     await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());

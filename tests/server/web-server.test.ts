@@ -4,11 +4,11 @@ import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HearthClient } from '../../app/renderer/src/client/hearth-client.js';
 import { WsTransport } from '../../app/renderer/src/client/ws-transport.js';
-import { HearthError } from '../../schemas/index.js';
 import { binaryBytes, travelPolicy } from '../fixtures/documents.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
 import { httpGet as get, nextFrame, startWebMode, type WebMode } from '../fixtures/web-mode.js';
 import { followJob } from '../../app/renderer/src/client/follow-job.js';
+import { failureOf } from '../fixtures/hearth-runner.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
 let web: WebMode;
@@ -24,16 +24,6 @@ afterEach(async () => {
 });
 
 const base64 = (text: string | Uint8Array) => Buffer.from(text).toString('base64');
-
-async function failure(promise: Promise<unknown>): Promise<HearthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HearthError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('web mode over WebSocket', () => {
   it('carries the whole story: space, ingest with progress, streamed cited answer, citation text', async () => {
@@ -72,34 +62,34 @@ describe('web mode over WebSocket', () => {
     const ingestBytes = (name: string, bytes: Uint8Array | string) =>
       followJob(client, client.call('documents.ingest', { spaceId: space.id, source: { kind: 'bytes', name, base64: base64(bytes) } })).result;
 
-    expect((await failure(ingestBytes('empty.md', ''))).code).toBe('FILE_EMPTY');
-    expect((await failure(ingestBytes('photo.md', binaryBytes()))).code).toBe('FILE_BINARY');
-    expect((await failure(ingestBytes('report.xyz', 'hello'))).code).toBe('UNSUPPORTED_FORMAT');
+    expect((await failureOf(ingestBytes('empty.md', ''))).code).toBe('FILE_EMPTY');
+    expect((await failureOf(ingestBytes('photo.md', binaryBytes()))).code).toBe('FILE_BINARY');
+    expect((await failureOf(ingestBytes('report.xyz', 'hello'))).code).toBe('UNSUPPORTED_FORMAT');
 
     const ingestPath = (file: string) => followJob(client, client.call('documents.ingest', { spaceId: space.id, source: { kind: 'path', path: file } })).result;
-    const missing = await failure(ingestPath(path.join(temp.dir, 'gone.md')));
+    const missing = await failureOf(ingestPath(path.join(temp.dir, 'gone.md')));
     expect(missing.code).toBe('FILE_UNREADABLE');
     expect(missing.message).toContain('does not exist');
-    expect((await failure(ingestPath(temp.dir + path.sep))).code).toBe('UNSUPPORTED_FORMAT');
+    expect((await failureOf(ingestPath(temp.dir + path.sep))).code).toBe('UNSUPPORTED_FORMAT');
     await mkdir(path.join(temp.dir, 'folder.md'));
-    expect((await failure(ingestPath(path.join(temp.dir, 'folder.md')))).message).toContain('is not a file');
+    expect((await failureOf(ingestPath(path.join(temp.dir, 'folder.md')))).message).toContain('is not a file');
     // Root reads a file whatever its mode, so the permission case only shows for other users.
     if (process.getuid?.() !== 0) {
       const locked = path.join(temp.dir, 'locked.md');
       await writeFile(locked, 'secret');
       await chmod(locked, 0o000);
-      const denied = await failure(ingestPath(locked));
+      const denied = await failureOf(ingestPath(locked));
       expect(denied.code).toBe('FILE_UNREADABLE');
       expect(denied.message).toContain('permission denied');
     }
 
     const huge = new Uint8Array(50 * 1024 * 1024).fill(0x61);
-    const tooLarge = await failure(ingestBytes('huge.txt', huge));
+    const tooLarge = await failureOf(ingestBytes('huge.txt', huge));
     expect(tooLarge.code).toBe('FILE_TOO_LARGE');
     expect(tooLarge.message).toContain('50.0 MB');
 
-    expect((await failure(client.call('spaces.create', { name: '' }))).code).toBe('BAD_REQUEST');
-    expect((await failure(client.call('documents.text', { documentId: 'missing' }))).code).toBe('NOT_FOUND');
+    expect((await failureOf(client.call('spaces.create', { name: '' }))).code).toBe('BAD_REQUEST');
+    expect((await failureOf(client.call('documents.text', { documentId: 'missing' }))).code).toBe('NOT_FOUND');
 
     // Everything from before is still there and still answers the same way.
     expect(await client.call('documents.list', { spaceId: space.id })).toHaveLength(1);
@@ -141,7 +131,7 @@ describe('web mode over WebSocket', () => {
         if (event.type === 'delta') controller.abort(); // mid-stream: the server must stop writing
       }
     })();
-    const cancelled = await failure(answer.result);
+    const cancelled = await failureOf(answer.result);
     expect(cancelled.code).toBe('CANCELLED');
     await expect(iterated).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(seen).toContain('delta');
@@ -151,7 +141,7 @@ describe('web mode over WebSocket', () => {
 
     const early = new AbortController();
     early.abort();
-    expect((await failure(client.stream('chat.ask', { spaceId: space.id, question: 'x' }, { signal: early.signal }).result)).code).toBe(
+    expect((await failureOf(client.stream('chat.ask', { spaceId: space.id, question: 'x' }, { signal: early.signal }).result)).code).toBe(
       'CANCELLED',
     );
     // The socket still serves requests after a cancel.

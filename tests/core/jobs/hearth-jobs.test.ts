@@ -9,26 +9,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { Caller, type Hearth } from '../../../app/core/index.js';
-import type { Embedder } from '../../../app/core/models/index.js';
 import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { drain, followJob, openTempHearth } from '../../fixtures/hearth-runner.js';
-
-/** Holds every `embed` call of `embedder` until `open()`; counts the calls. */
-function hold(embedder: Embedder) {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  const embed = embedder.embed.bind(embedder);
-  const calls = vi.spyOn(embedder, 'embed').mockImplementation(async (texts, options) => {
-    await opened;
-    return embed(texts, options);
-  });
-  return { open, calls };
-}
+import { holdEmbedCalls } from '../../fixtures/scripted-models.js';
 
 /** A Hearth with a space, closed when the test ends (its held embedder let go first, so the job can stop). */
 async function arrangeHearth() {
   const arranged = await openTempHearth('Kitchen');
-  const held = hold(arranged.hearth.models.hashEmbedder);
+  const held = holdEmbedCalls(arranged.hearth.models.hashEmbedder);
   const reopened: Hearth[] = [];
   onTestFinished(async () => {
     held.open();

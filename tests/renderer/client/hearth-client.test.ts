@@ -8,10 +8,10 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HearthClient, type ClientProblem } from '../../../app/renderer/src/client/hearth-client.js';
 import { WsTransport } from '../../../app/renderer/src/client/ws-transport.js';
-import { HearthError } from '../../../schemas/index.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
 import { startWebMode, type WebMode } from '../../fixtures/web-mode.js';
 import { followJob } from '../../../app/renderer/src/client/follow-job.js';
+import { failureOf } from '../../fixtures/hearth-runner.js';
 
 type Socket = ConstructorParameters<typeof WsTransport>[0];
 interface Frame {
@@ -26,16 +26,6 @@ beforeEach(async () => {
   temp = await makeTempDir();
 });
 afterEach(() => temp.cleanup());
-
-async function failure(promise: Promise<unknown>): Promise<HearthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HearthError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
 
 /** A real socket whose every frame, both ways, is kept for the test to read. */
 async function recordedSocket(url: string, headers: Record<string, string>) {
@@ -90,14 +80,14 @@ describe('a stream the caller stops reading', () => {
         if (event.type === 'conversation') conversationIds.push(event.conversation.id);
         break;
       }
-      expect((await failure(broken.result)).code).toBe('CANCELLED');
+      expect((await failureOf(broken.result)).code).toBe('CANCELLED');
 
       const returned = client.stream('chat.ask', { spaceId, question: 'hotel rules' });
       const iterator = returned[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (!first.done && first.value.type === 'conversation') conversationIds.push(first.value.conversation.id);
       expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
-      expect((await failure(returned.result)).code).toBe('CANCELLED');
+      expect((await failureOf(returned.result)).code).toBe('CANCELLED');
       expect(await iterator.next()).toEqual({ done: true, value: undefined });
       expect(conversationIds).toHaveLength(2);
 
@@ -131,7 +121,7 @@ describe('a stream the caller stops reading', () => {
     expect(listeners()).toBe(0);
     for (let i = 0; i < 5; i++) await client.call('spaces.list', {}, { signal });
     expect(listeners()).toBe(0);
-    expect((await failure(client.call('documents.text', { documentId: 'missing' }, { signal }))).code).toBe('NOT_FOUND');
+    expect((await failureOf(client.call('documents.text', { documentId: 'missing' }, { signal }))).code).toBe('NOT_FOUND');
     await client.stream('chat.ask', { spaceId, question: 'hotel rules' }, { signal }).result;
     expect(listeners()).toBe(0);
 
@@ -141,7 +131,7 @@ describe('a stream the caller stops reading', () => {
       expect(event.type).toBe('conversation');
       break;
     }
-    await failure(walkedAway.result);
+    await failureOf(walkedAway.result);
     expect(inFlight).toBe(1);
     expect(listeners()).toBe(0);
     expect(signal.aborted).toBe(false);
@@ -222,7 +212,7 @@ describe('frames outside the contract', () => {
       expect(problems[3]!.frame).toMatchObject({ type: 'gossip' });
 
       problems.length = 0;
-      const listing = await failure(client.call('spaces.list', {}));
+      const listing = await failureOf(client.call('spaces.list', {}));
       expect(listing.code).toBe('INTERNAL');
       expect(problems.map((problem) => problem.message)).toEqual([
         'Hearth sent an event for spaces.list, which sends none.',
