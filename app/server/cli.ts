@@ -224,6 +224,7 @@ async function ask(
   let step = await run.next();
   while (!step.done) {
     if (!json && step.value.type === 'delta') out.write(step.value.text);
+    if (!json && step.value.type === 'notice') out.write(`(${step.value.text})\n\n`);
     step = await run.next();
   }
   const message = step.value;
