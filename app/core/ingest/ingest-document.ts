@@ -195,15 +195,43 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
   throwIfAborted(signal, name);
 
   yield { stage: 'embedding', fraction: 0.65 };
-  const embedAll = async (model: Embedder, texts: string[]) => {
-    const vectors: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += embedBatch) {
-      vectors.push(...(await model.embed(texts.slice(start, start + embedBatch), signal ? { signal } : {})));
-      throwIfAborted(signal, name);
+  /** Embeds in batches, saying after each how much is done; with withEmbedder's retry when the model was replaced. */
+  const embedInBatches = async function* (texts: string[]): AsyncGenerator<number, Float32Array[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const vectors: Float32Array[] = [];
+        for (let start = 0; start < texts.length; start += embedBatch) {
+          vectors.push(...(await embedder.embed(texts.slice(start, start + embedBatch), signal ? { signal } : {})));
+          throwIfAborted(signal, name);
+          yield Math.min(start + embedBatch, texts.length) / texts.length;
+        }
+        return vectors;
+      } catch (error) {
+        if (signal?.aborted || attempt >= 3) throw error;
+        const current = await deps.currentEmbedder();
+        if (current.id === embedder.id) throw error;
+        embedder = current;
+      }
     }
-    return vectors;
   };
-  const vectors = await withEmbedder((current) => embedAll(current, chunks.map(searchableText)));
+  const embedAll = async (texts: string[]) => {
+    const batches = embedInBatches(texts);
+    for (let step = await batches.next(); ; step = await batches.next()) if (step.done) return step.value;
+  };
+  let vectors: Float32Array[] = [];
+  // A big file's embedding takes a while on a CPU: its progress moves in steps of at least 1% of the file.
+  const embedding = embedInBatches(chunks.map(searchableText));
+  for (let step = await embedding.next(), reported = 0.65; ; step = await embedding.next()) {
+    if (step.done) {
+      vectors = step.value;
+      break;
+    }
+    const fraction = 0.65 + 0.15 * step.value;
+    // The last batch is said by `indexing`, which comes next.
+    if (step.value === 1 || fraction - reported < 0.01) continue;
+    reported = fraction;
+    yield { stage: 'embedding', fraction };
+  }
 
   yield { stage: 'indexing', fraction: 0.8 };
   const documentId = randomUUID();
@@ -244,7 +272,7 @@ async function* indexFile(deps: IngestDeps, request: IndexFileRequest, signal?: 
         if (await deps.vectorStore.addFrom(embedder.id, spaceId, rows)) return;
         if (attempt >= 3) throw new HearthError('INTERNAL', `The embedding model kept changing while ${name} was being indexed; add it again.`);
         embedder = await deps.currentEmbedder();
-        const again = await withEmbedder((current) => embedAll(current, texts));
+        const again = await embedAll(texts);
         rows = rows.map((row, i) => ({ ...row, vector: again[i]! }));
       }
     };

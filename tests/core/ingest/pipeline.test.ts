@@ -63,6 +63,18 @@ describe('the ingest pipeline on real formats', () => {
     expect(await names({ createdBefore: '2000-01-01T00:00:00Z' })).toEqual(new Set());
   });
 
+  it('says how far the embedding of a long file has come, in order, between chunking and indexing', async () => {
+    const sections = Array.from({ length: 400 }, (_, i) => `## Berth ${i + 1}\n\nVessel ${i + 1} moored at berth ${i + 1} on the morning tide.`);
+    const { events, result } = await addFile('berths.md', `# Berths\n\n${sections.join('\n\n')}\n`);
+    expect(result.document.chunkCount).toBeGreaterThan(64);
+    const embedding = events.filter((event) => event.stage === 'embedding').map((event) => event.fraction);
+    expect(embedding.length).toBeGreaterThan(2);
+    expect(embedding[0]).toBe(0.65);
+    for (let i = 1; i < embedding.length; i++) expect(embedding[i]!).toBeGreaterThan(embedding[i - 1]!);
+    expect(embedding.at(-1)!).toBeLessThan(0.8);
+    expect(events.map((event) => event.stage).filter((stage, i, all) => stage !== all[i - 1])).toEqual(['reading', 'parsing', 'chunking', 'embedding', 'indexing', 'done']);
+  });
+
   it('asks for the password of an encrypted PDF, then reads it with the right one', async () => {
     const file = path.join(temp.dir, 'sealed.pdf');
     await writeFile(file, buildEncryptedPdf({ userPassword: 'hearth', text: 'The vault code is kept by the harbour master.' }));
