@@ -11,6 +11,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { LocalLlamaChatModel } from '../app/core/models/local-llama.js';
+import { readGgufSummary } from '../app/core/models/gguf-info.js';
 import { resolveLlmThreads } from '../app/core/models/threads.js';
 import { completeChat, type ChatMessage } from '../app/core/models/types.js';
 import { benchModel, median, parseCount } from './bench-model.js';
@@ -33,7 +34,6 @@ const turns = Number(values.turns);
 const reps = Number(values.reps);
 const replyTokens = Number(values.tokens);
 const seed = Number(values.seed);
-const threads = values.threads ? Number(values.threads) : resolveLlmThreads(undefined);
 
 interface TurnFigures {
   promptTokens: number;
@@ -74,6 +74,7 @@ class Conversation {
 async function main(): Promise<void> {
   const file = await benchModel(parseCount(values.params), seed);
   const source = { kind: 'local' as const, path: file, absolutePath: file, format: 'gguf' as const };
+  const threads = resolveLlmThreads({ requested: values.threads ? Number(values.threads) : undefined, parameters: (await readGgufSummary(file)).parameters });
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`machine: ${cpu}, ${os.availableParallelism()} cores; Node ${process.versions.node}; load average ${os.loadavg()[0]!.toFixed(2)} at the start`);
   console.log(`model: ${file}`);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
 import type { LocalModelSource } from './library.js';
+import { readGgufSummary } from './gguf-info.js';
 import { resolveLlmThreads } from './threads.js';
 import { checkChatRequest, normalizeJsonSchema, toolChoiceOf, type CallOptions, type ChatEvent, type ChatModel, type ChatRequest } from './types.js';
 import { WorkerHost } from '../threads/index.js';
@@ -49,7 +50,12 @@ export class LocalLlamaChatModel implements ChatModel {
     const params: LlmLoadParams = {
       modelPath: source.absolutePath,
       gpu: source.gpu ?? 'auto',
-      threads: options.threads ?? resolveLlmThreads(source.threads),
+      // The default depends on the model's size, read from its header (threads.ts says why).
+      threads: resolveLlmThreads({
+        requested: options.threads,
+        configured: source.threads,
+        parameters: (await readGgufSummary(source.absolutePath)).parameters,
+      }),
       ...(contextSize ? { contextSize } : {}),
       ...(options.sequences ? { sequences: options.sequences } : {}),
       ...(options.streamIntervalMs !== undefined ? { streamIntervalMs: options.streamIntervalMs } : {}),
