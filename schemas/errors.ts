@@ -28,6 +28,9 @@ export const ErrorCode = z.enum([
   'TIMEOUT',
   'INTERNAL',
   'CLOSING', // Hearth is shutting down and takes no new calls
+  'SCHEMA_INVALID', // not a JSON Schema Hearth can use (details.pointer names where), or no value can satisfy it
+  'SCHEMA_TOO_LARGE', // a schema past the compile limits (details say which)
+  'OUTPUT_INVALID', // a model's structured output never validated (details.errors: the last errors)
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -6,12 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { HearthError, type CallMethod, type EventOf, type ParamsIn, type Result, type StreamMethod } from '../../schemas/index.js';
+import { ArtifactStore } from './artifacts/index.js';
 import { citationsHandlers } from './citations/index.js';
 import { Conversations, chatHandlers } from './chat/index.js';
 import { Ingest, documentsHandlers } from './ingest/index.js';
 import { Jobs, jobsHandlers } from './jobs/index.js';
 import { Documents, Replacements } from './library/index.js';
 import { ModelRuntime, defaultLibraryFolder, modelsHandlers } from './models/index.js';
+import { Reports, reportsHandlers } from './reports/index.js';
 import { KeywordIndex, SpaceIndexes, searchHandlers } from './retrieval/index.js';
 import { Dispatcher, type SpaceResolver } from './rpc/index.js';
 import { Spaces, spacesHandlers } from './spaces/index.js';
@@ -41,8 +43,12 @@ export class Hearth implements AsyncDisposable {
   /** Each space's keyword and vector indexes, prepared for the active embedder; search within a caller's spaces. */
   readonly indexes: SpaceIndexes;
   readonly ingest: Ingest;
-  /** Long work (adding files, re-reading them, preparing spaces): durable, watched by any number of windows. */
+  /** Long work (adding files, re-reading them, preparing spaces, making reports): durable, watched by any number of windows. */
   readonly jobs: Jobs;
+  /** Schema-shaped reports from a space's documents (`report` jobs), their templates and rendered files. */
+  readonly reports: Reports;
+  /** The files reports were rendered to, versioned. */
+  readonly artifacts: ArtifactStore;
   /**
    * What Hearth holds, closed in reverse order: calls refused first, then running jobs stopped (to resume at the
    * next start) before the indexes they write, the worker threads and the models close, then the database and
@@ -79,6 +85,8 @@ export class Hearth implements AsyncDisposable {
       maxFileBytes: options.maxFileBytes,
       parseWorkers: options.parseWorkers,
     }));
+    this.artifacts = new ArtifactStore(db, path.join(dataDir, 'artifacts'));
+    this.reports = new Reports({ db, dataDir, spaces: this.spaces, indexes: this.indexes, models: this.models, jobs: this.jobs, artifacts: this.artifacts });
     this.owned.add(this.jobs);
     const library = { documents: this.documents, replacements: this.replacements };
     this.dispatcher = new Dispatcher(
@@ -95,6 +103,7 @@ export class Hearth implements AsyncDisposable {
         ...chatHandlers({ conversations: this.conversations, indexes: this.indexes, models: this.models }),
         ...modelsHandlers(this.models),
         ...jobsHandlers(this.jobs),
+        ...reportsHandlers(this.reports),
       },
       this.spaceResolver(),
     );
@@ -169,6 +178,10 @@ export class Hearth implements AsyncDisposable {
             return this.conversations.get(id).spaceId;
           case 'job':
             return this.jobs.spaceOf(id);
+          case 'report':
+            return this.reports.spaceOf(id);
+          case 'artifact':
+            return this.artifacts.spaceOf(id);
         }
       },
     };

@@ -1,5 +1,5 @@
 /**
- * The `hearth` command: `serve` (web mode), `ingest`, `ask` and `spaces`. Exit codes a script can rely on:
+ * The `hearth` command: `serve` (web mode), `ingest`, `ask`, `report`, `spaces` and `models`. Exit codes a script can rely on:
  * 0 success; 1 some input failed (a file, an unknown space); 2 the command line is wrong; 3 Hearth itself failed.
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { HearthError, isHearthError, type Space } from '../../schemas/index.js';
 import { createHearth, defaultDataDir, jobResult, type Hearth, type HearthOptions } from '../core/index.js';
 import { models } from './cli-models.js';
+import { report } from './cli-report.js';
 import { ExitCode, UsageError } from './cli-usage.js';
 import { parseAllowedHost, startWebServer } from './web-server.js';
 
@@ -25,6 +26,12 @@ Commands:
                                        Add files (folders are walked) to space S, creating it if needed;
                                        under project P; W opens password-protected PDFs
   ask "question" --space S [--json]    Answer from space S's documents, with citations
+  report <template> "request" --space S [--out FILE] [--json]
+                                       Make a report (summary, report, meeting-agenda, milestone-plan, or
+                                       a template of yours) from space S's documents; FILE's extension
+                                       (.docx .pptx .md .json .ics) picks the format; without --out the
+                                       Markdown is printed. Without a language model only summary and
+                                       report can be made (extractively, from the passages)
   spaces                               List spaces
   models list                          The model library: entries, what is active, problems
   models check [alias…]                Smoke-test models (load, 10-token completion, embed, rerank)
@@ -57,6 +64,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         project: { type: 'string' },
         password: { type: 'string' },
         kind: { type: 'string' },
+        out: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -92,6 +100,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         return await withHearth((hearth) => ingest(hearth, rest, requireSpace(values.space), { project: values.project, password: values.password }, out, err));
       case 'ask':
         return await withHearth((hearth) => ask(hearth, rest, requireSpace(values.space), values.json ?? false, out));
+      case 'report':
+        return await withHearth((hearth) => report(hearth, rest, { space: requireSpace(values.space), out: values.out, json: values.json ?? false }, out, err));
       case 'spaces':
         return await withHearth(async (hearth) => {
           for (const space of hearth.spaces.list()) out.write(`${space.name}\t${space.id}\t${space.documentCount} documents\n`);

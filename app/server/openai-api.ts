@@ -1,8 +1,9 @@
 /**
  * Hearth's OpenAI-compatible API: `/v1/chat/completions` (streamed or not; tools, tool choice, tool
- * results and tool calls; JSON schema via `response_format` or vLLM's `guided_json`), `/v1/embeddings` and
- * `/v1/rerank`, served from any ChatModel, Embedder or Reranker. It speaks the same wire module the remote
- * provider reads, so a Hearth team server is a remote model server like any other.
+ * results and tool calls; output held to a JSON schema given as `response_format` or vLLM's
+ * `structured_outputs` / `guided_json`, checked and validated by the SGR pipeline: openai-structured.ts),
+ * `/v1/embeddings` and `/v1/rerank`, served from any ChatModel, Embedder or Reranker. It speaks the same
+ * wire module the remote provider reads, so a Hearth team server is a remote model server like any other.
  */
 import type http from 'node:http';
 import type { z } from 'zod';
@@ -18,10 +19,12 @@ import {
   type WireChatChunk,
   type WireChatCompletion,
   type WireEmbeddingResponse,
+  type WireError,
   type WireRerankResponse,
   type WireToolCall,
   type WireUsage,
 } from '../core/models/index.js';
+import { chatEvents } from './openai-structured.js';
 
 export interface OpenAIModels {
   chat(model: string): ChatModel | undefined;
@@ -54,7 +57,7 @@ export async function handleOpenAIRequest(models: OpenAIModels, request: http.In
     await route(models, body, response, controller.signal);
   } catch (error) {
     // A failure before anything was sent gets a status; after that the connection is all there is.
-    if (!response.headersSent) sendError(response, statusOf(error), (error as Error).message);
+    if (!response.headersSent) sendJson(response, statusOf(error), errorBody(error, statusOf(error)));
     else response.end();
   }
   return true;
@@ -62,9 +65,36 @@ export async function handleOpenAIRequest(models: OpenAIModels, request: http.In
 
 function statusOf(error: unknown): number {
   if (!(error instanceof HearthError)) return 500;
-  if (error.code === 'BAD_REQUEST') return 400;
-  if (error.code === 'NOT_FOUND') return 404;
-  return 500;
+  switch (error.code) {
+    case 'BAD_REQUEST':
+    case 'SCHEMA_INVALID':
+    case 'SCHEMA_TOO_LARGE':
+      return 400;
+    case 'NOT_FOUND':
+      return 404;
+    // The request was fine and the model answered; its answer never matched the schema.
+    case 'OUTPUT_INVALID':
+      return 422;
+    default:
+      return 500;
+  }
+}
+
+/**
+ * An error as OpenAI's API writes one (`message`, `type`, `param`, `code`): a schema's problem names
+ * `response_format` as the param; output that never validated carries its errors and the output itself.
+ */
+function errorBody(error: unknown, status: number): WireError {
+  const message = (error as Error).message;
+  const type = status >= 500 ? 'server_error' : 'invalid_request_error';
+  if (!(error instanceof HearthError)) return { error: { message, type, code: null } };
+  const code = error.code.toLowerCase();
+  if (error.code === 'SCHEMA_INVALID' || error.code === 'SCHEMA_TOO_LARGE') return { error: { message, type, param: 'response_format', code } };
+  if (error.code === 'OUTPUT_INVALID') {
+    const details = error.details as { errors?: string[]; lastOutput?: string } | undefined;
+    return { error: { message, type, code, ...(details?.errors ? { errors: details.errors } : {}), ...(details?.lastOutput !== undefined ? { raw: details.lastOutput } : {}) } };
+  }
+  return { error: { message, type, code } };
 }
 
 type Route = (models: OpenAIModels, body: unknown, response: http.ServerResponse, signal: AbortSignal) => Promise<void>;
@@ -75,7 +105,7 @@ const routes: Record<string, Route> = {
     if (!wire) return;
     const model = models.chat(wire.model);
     if (!model) return sendError(response, 404, `No chat model "${wire.model}" here.`);
-    const events = model.chat(chatRequestOf(wire), { signal })[Symbol.asyncIterator]();
+    const events = chatEvents(model, chatRequestOf(wire), { stream: wire.stream === true, signal })[Symbol.asyncIterator]();
     // The first event before any header: a request the model refuses gets its 400, not a broken stream.
     const first = await events.next();
     const reply = new WireReply(wire.model);
@@ -90,8 +120,8 @@ const routes: Record<string, Route> = {
       }
       response.end(serializeSseData('[DONE]'));
     } catch (error) {
-      // Headers are gone; the best a stream can do is say so in-band and stop.
-      response.end(serializeSseData({ error: { message: (error as Error).message, type: 'server_error' } }));
+      // Headers are gone; the best a stream can do is say so in-band and stop (the openai SDK raises it).
+      response.end(serializeSseData(errorBody(error, statusOf(error))));
     }
   },
 
@@ -153,7 +183,7 @@ function chatRequestOf(wire: WireChatRequest): ChatRequest {
       ? (format.json_schema.schema ?? { type: 'object', additionalProperties: true })
       : format?.type === 'json_object'
         ? { type: 'object', additionalProperties: true }
-        : wire.guided_json;
+        : (wire.structured_outputs?.json ?? wire.guided_json);
   const choice = wire.tool_choice;
   const maxTokens = wire.max_completion_tokens ?? wire.max_tokens;
   return {

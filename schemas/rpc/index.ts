@@ -11,6 +11,7 @@ import { citationsMethods } from './citations.js';
 import { documentsMethods } from './documents.js';
 import { jobsMethods } from './jobs.js';
 import { modelsMethods } from './models.js';
+import { reportsMethods } from './reports.js';
 import { searchMethods } from './search.js';
 import { spacesMethods } from './spaces.js';
 import type { CallSpec, MethodSpec, StreamSpec } from './spec.js';
@@ -24,6 +25,7 @@ export const methods = {
   ...chatMethods,
   ...modelsMethods,
   ...jobsMethods,
+  ...reportsMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -49,5 +51,19 @@ export { DocumentSource, IngestProgress, IngestResult, documentsMethods, ingestJ
 export * from './job-spec.js';
 export { JobEvent, JobInfo, JobKindName, jobKinds, jobsMethods, type JobEventOf, type JobInfoOf } from './jobs.js';
 export { modelsMethods } from './models.js';
+export {
+  ArtifactInfo,
+  Evidence,
+  ReportFormat,
+  ReportInfo,
+  ReportProgress,
+  ReportResult,
+  ReportStep,
+  ReportSummary,
+  TemplateInfo,
+  TemplateProblem,
+  reportJob,
+  reportsMethods,
+} from './reports.js';
 export { SearchFilter, searchMethods } from './search.js';
 export { SpacePrepareProgress, SpacePrepareResult, SpaceRef, prepareJob, spacesMethods } from './spaces.js';

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Id } from '../domain.js';
 import { ingestJob, reingestJob } from './documents.js';
+import { reportJob } from './reports.js';
 import { prepareJob } from './spaces.js';
 import { JobState } from './job-spec.js';
 import { call, inSpace, stream } from './spec.js';
@@ -11,16 +12,17 @@ export const jobKinds = {
   [ingestJob.kind]: ingestJob,
   [reingestJob.kind]: reingestJob,
   [prepareJob.kind]: prepareJob,
+  [reportJob.kind]: reportJob,
 } as const;
 export type JobKindName = keyof typeof jobKinds;
 export const JobKindName = z.enum(Object.keys(jobKinds) as [JobKindName, ...JobKindName[]]);
 
-export const JobInfo = z.discriminatedUnion('kind', [ingestJob.info, reingestJob.info, prepareJob.info]);
+export const JobInfo = z.discriminatedUnion('kind', [ingestJob.info, reingestJob.info, prepareJob.info, reportJob.info]);
 export type JobInfo = z.infer<typeof JobInfo>;
 /** The info of a job of one kind (its progress and result typed). */
 export type JobInfoOf<K extends JobKindName> = Extract<JobInfo, { kind: K }>;
 
-export const JobEvent = z.union([ingestJob.event, reingestJob.event, prepareJob.event]);
+export const JobEvent = z.union([ingestJob.event, reingestJob.event, prepareJob.event, reportJob.event]);
 export type JobEvent = z.infer<typeof JobEvent>;
 /** The events of a job of one kind. */
 export type JobEventOf<K extends JobKindName> = Extract<JobEvent, { kind: K }>;

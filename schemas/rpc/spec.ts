@@ -19,7 +19,13 @@ export const CallerKind = z.enum(['local-owner', 'user', 'agent', 'job']);
 export type CallerKind = z.infer<typeof CallerKind>;
 
 /** Where the space a call is about is found: a param path holding the id of a space, document, conversation or job. */
-export type ScopeRef = { space: string } | { document: string } | { conversation: string } | { job: string };
+export type ScopeRef =
+  | { space: string }
+  | { document: string }
+  | { conversation: string }
+  | { job: string }
+  | { report: string }
+  | { artifact: string };
 
 export type Access = { server: Exclude<ServerRole, 'none'> } | { space: SpaceRole; from: ScopeRef };
 

@@ -1,13 +1,16 @@
 /**
  * Models on a remote OpenAI-compatible server (vLLM, Ollama, llama-server, LM Studio, a Hearth team
- * server): streamed chat over SSE with tool calls, JSON-schema output, embeddings and rerank, each through
- * a RemoteEndpoint (remote-endpoint.ts: timeouts, retries, errors that say which server said what).
+ * server): streamed chat over SSE with tool calls, JSON-schema output (remote-json-mode.ts: which field
+ * carries the schema, learnt from a refusal), embeddings and rerank, each through a RemoteEndpoint
+ * (remote-endpoint.ts: timeouts, retries, errors that say which server said what); every reply checked
+ * on its way out (remote-reply.ts).
  */
 import { HearthError } from '../../../schemas/index.js';
 import {
   WireChatChunk,
   WireChatCompletion,
   WireEmbeddingResponse,
+  WireError,
   WireRerankResponse,
   finishReasonOf,
   readSseData,
@@ -18,7 +21,6 @@ import {
 } from './openai-wire.js';
 import {
   checkChatRequest,
-  jsonReplyProblem,
   normalizeJsonSchema,
   type CallOptions,
   type ChatEvent,
@@ -26,21 +28,25 @@ import {
   type ChatModel,
   type ChatRequest,
   type Embedder,
-  type FinishReason,
   type Reranker,
   type TokenUsage,
 } from './types.js';
 import { estimateTokens } from './token-estimate.js';
 import { RemoteEndpoint, causeOf, safeJson, type RemoteOptions } from './remote-endpoint.js';
+import { jsonModeFields, refusesResponseFormat, type JsonMode } from './remote-json-mode.js';
+import { ReplyChecks, ToolCallPieces, streamedFailure } from './remote-reply.js';
 
 export { remoteOptionsFrom, type RemoteOptions } from './remote-endpoint.js';
 
 export class OpenAICompatibleChatModel implements ChatModel {
   readonly id: string;
   private readonly endpoint: RemoteEndpoint;
+  /** How this server takes a schema: as configured, or as learnt from its first refusal. */
+  private jsonMode: JsonMode;
 
   constructor(private readonly options: RemoteOptions) {
     this.endpoint = new RemoteEndpoint(options);
+    this.jsonMode = options.jsonMode ?? 'response_format';
     this.id = `openai:${options.model}@${this.endpoint.base}`;
   }
 
@@ -62,7 +68,9 @@ export class OpenAICompatibleChatModel implements ChatModel {
     const reply = new ReplyChecks(request, this.endpoint.base);
     let response: Response;
     try {
-      response = await this.endpoint.post('/chat/completions', this.wireRequest(request), signal);
+      const posted = await this.postChat(request, signal);
+      response = posted.response;
+      if (posted.switched) yield* reply.warning(posted.switched);
     } catch (error) {
       if (cancelled()) {
         yield { type: 'finish', reason: 'cancelled', usage: usage(undefined) };
@@ -91,7 +99,11 @@ export class OpenAICompatibleChatModel implements ChatModel {
         for await (const data of readSseData(response.body!)) {
           if (data === '[DONE]') break;
           const chunk = WireChatChunk.safeParse(safeJson(data));
-          if (!chunk.success) throw new HearthError('REMOTE_ERROR', `${this.endpoint.base} streamed a chunk that is not the OpenAI format: ${data.slice(0, 200)}`);
+          if (!chunk.success) {
+            const failure = WireError.safeParse(safeJson(data));
+            if (failure.success) throw streamedFailure(failure.data, this.endpoint.base);
+            throw new HearthError('REMOTE_ERROR', `${this.endpoint.base} streamed a chunk that is not the OpenAI format: ${data.slice(0, 200)}`);
+          }
           for (const warning of chunk.data.hearth_warnings ?? []) yield* reply.warning(warning.message, warning.raw);
           for (const choice of chunk.data.choices) {
             if (choice.delta.content) {
@@ -128,8 +140,31 @@ export class OpenAICompatibleChatModel implements ChatModel {
     }
   }
 
-  /** The request as the OpenAI API spells it. */
-  private wireRequest(request: ChatRequest): WireChatRequest {
+  /**
+   * Posts the chat. A server that refuses `response_format` (a 400 naming it) is asked once more with the
+   * schema as vLLM's `structured_outputs`, and this model asks it that way from then on; `switched` says so.
+   */
+  private async postChat(request: ChatRequest, signal: AbortSignal): Promise<{ response: Response; switched?: string }> {
+    const mode = this.jsonMode;
+    try {
+      return { response: await this.endpoint.post('/chat/completions', this.wireRequest(request, mode), signal) };
+    } catch (error) {
+      if (!request.responseFormat || mode !== 'response_format' || this.options.jsonMode !== undefined || !refusesResponseFormat(error)) throw error;
+      const refusal = (error as Error).message;
+      let response: Response;
+      try {
+        response = await this.endpoint.post('/chat/completions', this.wireRequest(request, 'structured_outputs'), signal);
+      } catch (second) {
+        if (!(second instanceof HearthError) || second.code !== 'REMOTE_ERROR') throw second;
+        throw new HearthError('REMOTE_ERROR', `${this.endpoint.base} refused the output schema both as response_format (${refusal}) and as vLLM's structured_outputs (${second.message}).`, second.details);
+      }
+      this.jsonMode = 'structured_outputs';
+      return { response, switched: `${this.endpoint.base} refused response_format (${refusal}); the schema went as vLLM's structured_outputs instead, as it will from now on.` };
+    }
+  }
+
+  /** The request as the OpenAI API spells it, the schema (if any) sent the given way. */
+  private wireRequest(request: ChatRequest, mode: JsonMode): WireChatRequest {
     const choice = request.toolChoice;
     const format = request.responseFormat;
     const schema = format ? normalizeJsonSchema(format.schema) : undefined;
@@ -155,11 +190,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
           }
         : {}),
       ...(choice ? { tool_choice: typeof choice === 'object' ? { type: 'function' as const, function: { name: choice.tool } } : choice } : {}),
-      ...(schema
-        ? this.options.jsonMode === 'guided_json'
-          ? { guided_json: schema }
-          : { response_format: { type: 'json_schema' as const, json_schema: { name: format?.name ?? 'output', schema, strict: true } } }
-        : {}),
+      ...(format && schema ? jsonModeFields(mode, format, schema) : {}),
     };
   }
 
@@ -183,73 +214,6 @@ function wireMessage(message: ChatMessage): WireChatMessage {
     }
     default:
       return { role: message.role, content: message.content };
-  }
-}
-
-/** Streamed tool-call pieces, joined by their index into whole calls. */
-class ToolCallPieces {
-  private readonly calls = new Map<number, { id: string; name: string; arguments: string }>();
-
-  add(piece: { index: number; id?: string | null; function?: { name?: string | null; arguments?: string | null } | null }): void {
-    const call = this.calls.get(piece.index) ?? { id: '', name: '', arguments: '' };
-    if (piece.id) call.id = piece.id;
-    if (piece.function?.name) call.name += piece.function.name;
-    if (piece.function?.arguments) call.arguments += piece.function.arguments;
-    this.calls.set(piece.index, call);
-  }
-
-  complete(): { id: string; name: string; arguments: string }[] {
-    return [...this.calls.entries()].sort(([a], [b]) => a - b).map(([index, call]) => ({ ...call, id: call.id || `call_${index}` }));
-  }
-}
-
-/**
- * What every reply from a server goes through on its way out: tool calls parsed (arguments that are not
- * JSON become a warning with the raw text, never a crash and never silence), a JSON reply checked when a
- * response format was asked for (a server that ignored it is named), and warnings said once.
- */
-class ReplyChecks {
-  private written = '';
-  private calls = 0;
-  private readonly said = new Set<string>();
-
-  constructor(
-    private readonly request: ChatRequest,
-    private readonly server: string,
-  ) {}
-
-  *text(text: string): Generator<ChatEvent> {
-    this.written += text;
-    yield { type: 'text', text };
-  }
-
-  *warning(message: string, raw?: string): Generator<ChatEvent> {
-    if (this.said.has(message)) return;
-    this.said.add(message);
-    yield { type: 'warning', message, ...(raw !== undefined ? { raw } : {}) };
-  }
-
-  *toolCall(id: string, name: string, args: string): Generator<ChatEvent> {
-    let input: unknown;
-    try {
-      // An empty argument string is how some servers send a call without input.
-      input = args.trim() ? JSON.parse(args) : {};
-    } catch (error) {
-      yield* this.warning(`The model called "${name}" (${id}) with arguments that are not JSON (${(error as Error).message}); the call was not passed on.`, args);
-      return;
-    }
-    this.calls++;
-    yield { type: 'tool-call', id, name, input };
-  }
-
-  *finish(reason: Exclude<FinishReason, 'cancelled'>, usage: TokenUsage): Generator<ChatEvent> {
-    if (this.request.responseFormat && this.calls === 0) {
-      const problem = jsonReplyProblem(this.written, reason);
-      // A Hearth server relays its own model's identical warning: say it once.
-      if (problem && !this.said.has(problem)) yield* this.warning(reason === 'length' ? problem : `${problem} ${this.server} did not apply it.`, this.written);
-    }
-    // Some servers (Ollama) end a turn of tool calls with `stop`: what ended it was the calls.
-    yield { type: 'finish', reason: this.calls > 0 && reason === 'stop' ? 'tool-calls' : reason, usage };
   }
 }
 

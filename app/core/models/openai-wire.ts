@@ -65,7 +65,9 @@ export const WireChatRequest = z.looseObject({
       }),
     ])
     .optional(),
-  /** vLLM's guided decoding (older servers): the schema the output must match. */
+  /** vLLM's structured outputs (its current field): `json` is the schema the output must match. */
+  structured_outputs: z.looseObject({ json: z.record(z.string(), z.unknown()).optional() }).nullable().optional(),
+  /** vLLM's guided decoding (servers before v0.12): the schema the output must match. */
   guided_json: z.record(z.string(), z.unknown()).optional(),
 });
 export type WireChatRequest = z.infer<typeof WireChatRequest>;
@@ -150,9 +152,24 @@ export const WireRerankResponse = z.looseObject({
 });
 export type WireRerankResponse = z.infer<typeof WireRerankResponse>;
 
+/**
+ * An error body, or an error event ending a stream. Hearth adds, for output that never matched its schema
+ * (`code: output_invalid`), the errors as "/pointer: message" and the output itself (`raw`).
+ */
 export const WireError = z.looseObject({
-  error: z.union([z.string(), z.looseObject({ message: z.string(), type: z.string().optional() })]),
+  error: z.union([
+    z.string(),
+    z.looseObject({
+      message: z.string(),
+      type: z.string().nullable().optional(),
+      code: z.string().nullable().optional(),
+      param: z.string().nullable().optional(),
+      errors: z.array(z.string()).optional(),
+      raw: z.string().optional(),
+    }),
+  ]),
 });
+export type WireError = z.infer<typeof WireError>;
 
 /** Maps the wire's finish reasons onto Hearth's (`function_call` is the pre-tools name of a call). */
 export function finishReasonOf(reason: string | null | undefined): 'stop' | 'length' | 'tool-calls' {

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { HearthError } from '../../../schemas/index.js';
 import type { RemoteModelSource } from './library.js';
 import { WireError } from './openai-wire.js';
+import type { JsonMode } from './remote-json-mode.js';
 
 export interface RemoteOptions {
   /** Base URL up to and including `/v1`. */
@@ -16,8 +17,12 @@ export interface RemoteOptions {
   /** Per attempt, for the response to start (streams are not cut once tokens flow). */
   timeoutMs?: number;
   retries?: number;
-  /** How JSON-schema output is asked for: OpenAI's `response_format`, or vLLM's older `guided_json` too. */
-  jsonMode?: 'response_format' | 'guided_json';
+  /**
+   * How JSON-schema output is asked for, when the server is known: OpenAI's `response_format`, vLLM's
+   * `structured_outputs`, or its older `guided_json`. Unset: `response_format`, and `structured_outputs`
+   * from the first time the server refuses that (remote-json-mode.ts).
+   */
+  jsonMode?: JsonMode;
   fetch?: typeof fetch;
 }
 

@@ -45,8 +45,12 @@ export type SomeHandlers<M extends MethodName> = Pick<Handlers, M>;
  * such thing (the call then fails NOT_FOUND, as it would in the handler).
  */
 export interface SpaceResolver {
-  spaceOf(kind: 'document' | 'conversation' | 'job', id: string): string | undefined;
+  spaceOf(kind: ScopedThing, id: string): string | undefined;
 }
+
+/** The things a method can be scoped through: each belongs to one space. */
+export type ScopedThing = Exclude<keyof UnionKeys<ScopeRef>, 'space'>;
+type UnionKeys<T> = T extends unknown ? { [K in keyof T]: true } : never;
 
 export type DispatchOutcome =
   | { kind: 'call'; result: Promise<unknown> }
@@ -113,11 +117,11 @@ export class Dispatcher {
   }
 
   private spaceOfCall(method: MethodName, from: ScopeRef, params: unknown): string {
-    const [kind, path] = Object.entries(from)[0] as [keyof ScopeRef | 'space', string];
+    const [kind, path] = Object.entries(from)[0] as [ScopedThing | 'space', string];
     const id = readPath(params, path);
     if (typeof id !== 'string') throw new HearthError('INTERNAL', `${method} declares its space at params.${path}, which is not a string id.`);
     if (kind === 'space') return id;
-    const spaceId = this.spaces.spaceOf(kind as 'document' | 'conversation' | 'job', id);
+    const spaceId = this.spaces.spaceOf(kind as ScopedThing, id);
     if (spaceId === undefined) throw new HearthError('NOT_FOUND', `There is no ${kind} with id ${id}.`, { [`${kind}Id`]: id });
     return spaceId;
   }

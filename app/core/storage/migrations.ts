@@ -193,4 +193,65 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN notices TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 7,
+    name: 'artifacts (rendered report files, versioned)',
+    sql: `
+      -- A rendered report file: its bytes live content-addressed under <dataDir>/artifacts by sha256, this row
+      -- says which report, format and version they are. A new render is the next version for (report, format);
+      -- rows are never updated, so nothing a user downloaded earlier is overwritten. report_id has no foreign
+      -- key: the reports table comes in a later migration, and a report's rows are removed with it by its owner.
+      CREATE TABLE artifacts (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        report_id TEXT NOT NULL,
+        format TEXT NOT NULL CHECK (format IN ('markdown', 'docx', 'pptx', 'json', 'ics')),
+        version INTEGER NOT NULL CHECK (version > 0),
+        file_name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (report_id, format, version)
+      );
+      CREATE INDEX artifacts_space ON artifacts(space_id, report_id);
+      CREATE INDEX artifacts_sha ON artifacts(sha256);
+    `,
+  },
+  {
+    version: 8,
+    name: 'reports and the report templates users add',
+    sql: `
+      -- A report is kept only once its object validated: the template it was made by (a user's schema is kept
+      -- with it, so it renders again after the template is removed), the request, the object and its numbered
+      -- evidence (the passages, with their citations, as they were retrieved). Its files are artifacts (7).
+      CREATE TABLE reports (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        template_id TEXT NOT NULL,
+        template_name TEXT NOT NULL,
+        template_built_in INTEGER NOT NULL CHECK (template_built_in IN (0, 1)),
+        template_schema TEXT,
+        title TEXT NOT NULL,
+        request TEXT NOT NULL,
+        extractive INTEGER NOT NULL CHECK (extractive IN (0, 1)),
+        model TEXT,
+        repairs INTEGER NOT NULL DEFAULT 0,
+        value TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX reports_space ON reports(space_id, created_at);
+      -- A JSON Schema a user added to a space as a template, checked before it was kept.
+      CREATE TABLE report_templates (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        schema TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX report_templates_name ON report_templates(space_id, name COLLATE NOCASE);
+    `,
+  },
 ];

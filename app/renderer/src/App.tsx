@@ -1,6 +1,7 @@
 /**
- * The workstation's window: the header and its notices over one of two pages — the library, the chat and (when a source is
- * open) the citation panel; or the Models page. Both pages stay mounted so switching keeps what is typed and scrolled.
+ * The workstation's window: the header and its notices over one of three pages — the library, the chat and (when a source is
+ * open) the citation panel; the Reports page (with the same panel); or the Models page. All stay mounted so switching keeps
+ * what is typed and scrolled; the one panel is drawn only on the page on screen.
  */
 import { ChatColumn } from './components/chat/ChatColumn.js';
 import { CitationPanel } from './components/citation/CitationPanel.js';
@@ -9,6 +10,7 @@ import { PreparationBanner } from './components/header/PreparationBanner.js';
 import { ProblemBanner } from './components/header/ProblemBanner.js';
 import { LibraryColumn } from './components/library/LibraryColumn.js';
 import { ModelsPage } from './components/models/ModelsPage.js';
+import { ReportsPage } from './components/reports/ReportsPage.js';
 import { useCitationStore } from './state/citation-store.js';
 import { useViewStore } from './state/view-store.js';
 
@@ -26,8 +28,9 @@ export function App() {
       <main className={citationOpen ? 'workspace workspace--with-source' : 'workspace'} hidden={view !== 'documents'}>
         <LibraryColumn />
         <ChatColumn />
-        {citationOpen && <CitationPanel />}
+        {citationOpen && view === 'documents' && <CitationPanel />}
       </main>
+      <ReportsPage hidden={view !== 'reports'} />
       <ModelsPage hidden={view !== 'models'} />
     </div>
   );

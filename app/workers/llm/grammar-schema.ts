@@ -1,7 +1,9 @@
 /**
  * Turns a JSON Schema into the subset node-llama-cpp's grammar builder understands, and lists what the
- * grammar cannot hold. node-llama-cpp 3.21 silently reads what it does not know as something else — an
- * `anyOf` or an empty schema becomes `null`, `{type: 'object'}` the empty object — so a schema is
+ * grammar cannot hold. Used only where node-llama-cpp builds the grammar itself: native function calls
+ * (and the tools' signatures in the prompt); response formats and the tool envelope use core/sgr's compiler.
+ * node-llama-cpp 3.21 silently reads what it does not know as something else — an `anyOf` or an empty
+ * schema becomes `null`, `{type: 'object'}` the empty object — so a schema is
  * rewritten first (anyOf → oneOf, "anything" spelled out, `definitions` → `$defs`, type lists split) and
  * every constraint a grammar cannot express (pattern, minimum, uniqueItems…) is named, so the caller can
  * be told instead of trusting a promise the decoder never made. Annotations (`title`, `examples`…) are

@@ -2,7 +2,7 @@
  * One GGUF model loaded in the worker: checked (a whole GGUF file, a model that generates text, one
  * that fits), then one context whose sequences are shared out to concurrent chats (each keeping what it
  * evaluated, for the next request that starts the same way), the chat template resolved once from the
- * GGUF with how it calls tools, and JSON-schema grammars compiled once per schema.
+ * GGUF with how it calls tools, and grammars parsed once each.
  */
 import {
   ChatWrapper,
@@ -152,14 +152,22 @@ export class LoadedModel {
   }
 
   /**
-   * The grammar for a schema already in node-llama-cpp's subset (grammar-schema.ts), compiled on first
-   * use; a failure is not kept, so a later request tries again.
+   * node-llama-cpp's grammar for a schema in its subset (grammar-schema.ts), for native function calls,
+   * compiled on first use; a failure is not kept, so a later request tries again.
    */
   grammarFor(schema: GbnfJsonSchema): Promise<LlamaGrammar> {
-    const key = JSON.stringify(schema);
+    return this.cachedGrammar(`schema:${JSON.stringify(schema)}`, () => this.llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema));
+  }
+
+  /** A GBNF grammar (from core/sgr's compiler) parsed by llama.cpp, once per text. */
+  grammarOf(gbnf: string): Promise<LlamaGrammar> {
+    return this.cachedGrammar(`gbnf:${gbnf}`, () => this.llama.createGrammar({ grammar: gbnf }));
+  }
+
+  private cachedGrammar(key: string, create: () => Promise<LlamaGrammar>): Promise<LlamaGrammar> {
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = this.llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema).catch((error: unknown) => {
+      grammar = create().catch((error: unknown) => {
         this.grammars.delete(key);
         throw error;
       });

@@ -2,17 +2,21 @@
  * Decides how one request is decoded, before it waits for a sequence: plain text; JSON under the
  * response format's grammar; tools in the template's own format (node-llama-cpp function calling, for
  * `auto` on a template that has one); or the grammar envelope (templates without a tool format, and
- * every `required` or named choice — a free model may never call a tool at all). It also writes what the
- * grammar cannot carry into the prompt: the tools and their descriptions, the schema's field
- * descriptions, and this request's tool choice; and it says which constraints go unenforced.
+ * every `required` or named choice — a free model may never call a tool at all). Response formats and the
+ * envelope are held by Hearth's schema compiler (core/sgr); native calls keep node-llama-cpp's own
+ * grammar, built from its schema subset (grammar-schema.ts). It also writes what the grammar cannot
+ * carry into the prompt — the tools and their descriptions, this request's tool choice (the schema's
+ * field descriptions are the SGR pipeline's) — and says which constraints go unenforced.
  */
-import type { ChatHistoryItem, ChatModelFunctions, GbnfJsonSchema, LlamaGrammar } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatModelFunctions, LlamaGrammar } from 'node-llama-cpp';
 import type { z } from 'zod';
-import type { LlmChatParams } from '../../core/models/index.js';
+import { HearthError } from '../../../schemas/index.js';
+import type { JsonSchema, LlmChatParams } from '../../core/models/index.js';
+import { compileJsonSchemaGrammar, type SchemaProblem } from '../../core/sgr/index.js';
 import { toChatHistory, withRequestNote, withSystemText } from './chat-history.js';
 import { grammarSchemaOf, unenforcedWarning } from './grammar-schema.js';
 import type { LoadedModel } from './loaded-model.js';
-import { envelopeChoiceText, envelopeSchema, envelopeToolsText, type EnvelopeTool } from './tool-envelope.js';
+import { envelopeChoiceText, envelopeJsonSchema, envelopeToolsText, type EnvelopeTool } from './tool-envelope.js';
 
 /** A chat request as the worker has checked it (defaults filled in). */
 export type ChatParams = z.output<typeof LlmChatParams>;
@@ -27,87 +31,89 @@ export type ReplyPlan = {
   | { mode: 'envelope'; grammar: LlamaGrammar; answerIsString: boolean }
 );
 
-const anyObject: GbnfJsonSchema = { type: 'object', additionalProperties: true };
-const anyJsonValue: GbnfJsonSchema = {
-  oneOf: [{ type: ['string', 'number', 'boolean', 'null'] }, anyObject, { type: 'array' }],
-};
+const anyObject: JsonSchema = { type: 'object' };
 
 export async function planReply(model: LoadedModel, params: ChatParams): Promise<ReplyPlan> {
   const warnings: string[] = [];
   const history = toChatHistory(params.messages, model.info.toolCalling);
-  const format = params.responseFormat ? grammarSchemaOf(params.responseFormat.schema) : undefined;
-  if (format) addWarning(warnings, unenforcedWarning('the response format', format.unenforced));
-  const formatNote = params.responseFormat ? describeFields(params.responseFormat.schema) : undefined;
+  const formatSchema = params.responseFormat?.schema;
+  // The schema's field descriptions are not written here: the SGR pipeline (core/sgr/schema-prompt.ts)
+  // owns that note and puts it in the prompt for every model, local or remote (decision 37).
 
   const choice = params.toolChoice;
   if (choice === 'none' || !params.tools?.length) {
-    if (!format) return { mode: 'text', history, warnings };
-    const grammar = await grammarOrAny(model, format.schema, 'the response format', warnings);
-    return { mode: 'json', history: withRequestNote(history, formatNote!), grammar, warnings };
+    if (!formatSchema) return { mode: 'text', history, warnings };
+    const gbnf = compiled(formatSchema, 'the response format', warnings);
+    return { mode: 'json', history, grammar: await grammarOrAny(model, gbnf, 'the response format', warnings), warnings };
   }
 
-  const tools: EnvelopeTool[] = [];
-  for (const tool of params.tools) {
-    const input = grammarSchemaOf(tool.inputSchema);
-    addWarning(warnings, unenforcedWarning(`the input of tool "${tool.name}"`, input.unenforced));
-    // Checked now, whichever way the tools go: node-llama-cpp builds a native call's grammar only when
-    // the model starts the call, and one bad schema would break the whole envelope.
-    const usable = await model.grammarFor(input.schema).then(
-      () => true,
-      (error: unknown) => {
-        warnings.push(`Tool "${tool.name}": its input schema cannot be turned into a grammar (${(error as Error).message}); its input is any JSON object.`);
-        return false;
-      },
-    );
-    tools.push({ name: tool.name, ...(tool.description ? { description: tool.description } : {}), input: usable ? input.schema : anyObject });
-  }
-
-  if (choice === 'auto' && model.info.toolCalling === 'native' && !format) {
-    const functions = Object.fromEntries(tools.map((tool) => [tool.name, { ...(tool.description ? { description: tool.description } : {}), params: tool.input }]));
+  if (choice === 'auto' && model.info.toolCalling === 'native' && !formatSchema) {
+    const functions: Record<string, ChatModelFunctions[string]> = {};
+    for (const tool of params.tools) {
+      const input = grammarSchemaOf(tool.inputSchema);
+      addWarning(warnings, unenforcedWarning(`the input of tool "${tool.name}"`, input.unenforced));
+      // Checked now: node-llama-cpp builds a native call's grammar only when the model starts the call.
+      const usable = await model.grammarFor(input.schema).then(
+        () => true,
+        (error: unknown) => {
+          warnings.push(`Tool "${tool.name}": its input schema cannot be turned into a grammar (${(error as Error).message}); its input is any JSON object.`);
+          return false;
+        },
+      );
+      functions[tool.name] = { ...(tool.description ? { description: tool.description } : {}), params: usable ? input.schema : { type: 'object', additionalProperties: true } };
+    }
     return { mode: 'native-tools', history, functions, warnings };
   }
 
+  const tools: EnvelopeTool[] = params.tools.map((tool) => {
+    const usable = compiled(tool.inputSchema, `the input of tool "${tool.name}"`, warnings) !== undefined;
+    return {
+      name: tool.name,
+      ...(tool.description ? { description: tool.description } : {}),
+      inputSchema: usable ? tool.inputSchema : anyObject,
+      documented: grammarSchemaOf(usable ? tool.inputSchema : anyObject).schema,
+    };
+  });
   // The envelope: only the named tool, or any of them, and an answer only when the model may choose.
   const offered = typeof choice === 'object' ? tools.filter((tool) => tool.name === choice.tool) : tools;
-  const answer = choice === 'auto' ? (format?.schema ?? { type: 'string' }) : undefined;
-  const grammar = await grammarOrAny(model, envelopeSchema(offered, answer), 'the tool envelope', warnings);
-  const notes = [envelopeChoiceText(choice, format !== undefined), ...(formatNote && answer ? [formatNote] : [])];
-  const prompt = withRequestNote(withSystemText(history, envelopeToolsText(tools)), notes.join('\n'));
-  return { mode: 'envelope', history: prompt, grammar, answerIsString: answer !== undefined && !format, warnings };
+  const answerFormat = formatSchema && compiled(formatSchema, 'the response format', warnings) !== undefined ? formatSchema : formatSchema ? {} : undefined;
+  const answer = choice === 'auto' ? (answerFormat ?? { type: 'string' }) : undefined;
+  const envelope = compiled(envelopeJsonSchema(offered, answer), 'the tool envelope', []);
+  const prompt = withRequestNote(withSystemText(history, envelopeToolsText(tools)), envelopeChoiceText(choice, formatSchema !== undefined));
+  return { mode: 'envelope', history: prompt, grammar: await grammarOrAny(model, envelope, 'the tool envelope', warnings), answerIsString: answer !== undefined && !formatSchema, warnings };
 }
 
-/** The grammar for a schema, or — said in a warning — one that holds the output to any JSON. */
-async function grammarOrAny(model: LoadedModel, schema: GbnfJsonSchema, what: string, warnings: string[]): Promise<LlamaGrammar> {
+/** The compiled grammar of a schema, with a warning for what it leaves to validation; undefined (and a warning) when it cannot be compiled. */
+function compiled(schema: JsonSchema, what: string, warnings: string[]): string | undefined {
   try {
-    return await model.grammarFor(schema);
+    const grammar = compileJsonSchemaGrammar(schema);
+    addWarning(warnings, unenforcedWarning(what, grammar.unsupported.map(describeProblem)));
+    return grammar.gbnf;
   } catch (error) {
-    warnings.push(`${capitalize(what)} cannot be turned into a grammar (${(error as Error).message}); the output is held to JSON only, so validate it.`);
-    return model.grammarFor(anyJsonValue);
+    // A schema the compiler refuses (or a fault in it) costs the constraint, not the reply.
+    const reason = error instanceof HearthError ? error.message : `the schema compiler failed: ${(error as Error).message}`;
+    warnings.push(`${capitalize(what)} cannot be turned into a grammar (${reason}); the output is held to JSON only, so validate it.`);
+    return undefined;
   }
 }
 
-/**
- * What the schema's fields are for, in words: a grammar holds the shape but none of the descriptions,
- * so without this the model never learns what a field means.
- */
-export function describeFields(schema: Record<string, unknown>): string {
-  const lines: string[] = [];
-  const visit = (node: unknown, path: string) => {
-    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
-    const record = node as Record<string, unknown>;
-    if (typeof record.description === 'string' && record.description.trim()) lines.push(`- ${path || '(the whole reply)'}: ${record.description.trim()}`);
-    const properties = record.properties;
-    if (properties && typeof properties === 'object') {
-      for (const [key, value] of Object.entries(properties as Record<string, unknown>)) visit(value, path ? `${path}.${key}` : key);
+/** llama.cpp's parse of a compiled grammar; JSON of any shape when there is none or llama.cpp refuses it (said in a warning). */
+async function grammarOrAny(model: LoadedModel, gbnf: string | undefined, what: string, warnings: string[]): Promise<LlamaGrammar> {
+  if (gbnf !== undefined) {
+    try {
+      return await model.grammarOf(gbnf);
+    } catch (error) {
+      warnings.push(`llama.cpp could not read the grammar of ${what} (${(error as Error).message}); the output is held to JSON only, so validate it.`);
     }
-    if (record.items && typeof record.items === 'object') visit(record.items, `${path}[]`);
-    for (const keyword of ['oneOf', 'anyOf'] as const) {
-      const alternatives = record[keyword];
-      if (Array.isArray(alternatives)) for (const alternative of alternatives) visit(alternative, path);
-    }
-  };
-  visit(schema, '');
-  return lines.length ? `Reply with JSON only. What the fields mean:\n${lines.join('\n')}` : 'Reply with JSON only.';
+  }
+  return model.grammarOf(compileJsonSchemaGrammar(true).gbnf);
+}
+
+/** `pattern at /properties/code`: the keyword, and where the schema holding it is. */
+function describeProblem(problem: SchemaProblem): string {
+  const keyword = problem.keyword ?? 'a constraint';
+  const holder = problem.keyword && problem.pointer.endsWith(`/${problem.keyword}`) ? problem.pointer.slice(0, -problem.keyword.length - 1) : problem.pointer;
+  return `${keyword} at ${holder || '/'}`;
 }
 
 function addWarning(warnings: string[], warning: string | undefined): void {

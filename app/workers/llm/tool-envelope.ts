@@ -5,27 +5,55 @@
  * A string answer is streamed as it is decoded, so a plain reply still arrives piece by piece.
  */
 import { ChatModelFunctionsDocumentationGenerator, type ChatModelFunctions, type GbnfJsonSchema } from 'node-llama-cpp';
+import type { JsonSchema } from '../../core/models/index.js';
 
 export interface EnvelopeTool {
   name: string;
   description?: string;
-  input: GbnfJsonSchema;
+  /** What the grammar holds the input to. */
+  inputSchema: JsonSchema;
+  /** The same in node-llama-cpp's subset, for the tools' description in the prompt. */
+  documented: GbnfJsonSchema;
 }
 
-/** The grammar's schema: one of the tools' calls, or (when allowed) an answer of `answer` shape. */
-export function envelopeSchema(tools: readonly EnvelopeTool[], answer: GbnfJsonSchema | undefined): GbnfJsonSchema {
-  const alternatives: GbnfJsonSchema[] = tools.map((tool) => ({
-    type: 'object',
-    properties: { tool: { const: tool.name }, input: tool.input },
-  }));
-  if (answer) alternatives.push({ type: 'object', properties: { answer } });
-  return alternatives.length === 1 ? alternatives[0]! : { oneOf: alternatives };
+/**
+ * The envelope as one JSON Schema: a call of one of the tools, or (when allowed) an answer of `answer`
+ * shape. Each tool's schema (and the answer's) moves under `$defs`, its local `$ref`s rebased to match.
+ */
+export function envelopeJsonSchema(tools: readonly EnvelopeTool[], answer: JsonSchema | undefined): JsonSchema {
+  const $defs: Record<string, unknown> = {};
+  const alternatives: JsonSchema[] = tools.map((tool, i) => {
+    $defs[`tool${i}`] = rebased(tool.inputSchema, `#/$defs/tool${i}`);
+    return {
+      type: 'object',
+      properties: { tool: { const: tool.name }, input: { $ref: `#/$defs/tool${i}` } },
+      required: ['tool', 'input'],
+      additionalProperties: false,
+    };
+  });
+  if (answer) {
+    $defs.answer = rebased(answer, '#/$defs/answer');
+    alternatives.push({ type: 'object', properties: { answer: { $ref: '#/$defs/answer' } }, required: ['answer'], additionalProperties: false });
+  }
+  return { anyOf: alternatives, $defs };
+}
+
+/** A schema moved to `base`: its `$ref`s to its own root (`#…`) now start at `base`, and `$schema`/`$id` go. */
+function rebased(node: unknown, base: string): unknown {
+  if (Array.isArray(node)) return node.map((item) => rebased(item, base));
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$schema' || key === '$id') continue;
+    out[key] = key === '$ref' && typeof value === 'string' && (value === '#' || value.startsWith('#/')) ? `${base}${value.slice(1)}` : rebased(value, base);
+  }
+  return out;
 }
 
 /** What the system prompt says about the tools (the same whichever tool choice a request makes). */
 export function envelopeToolsText(tools: readonly EnvelopeTool[]): string {
   const functions: ChatModelFunctions = Object.fromEntries(
-    tools.map((tool) => [tool.name, { ...(tool.description ? { description: tool.description } : {}), params: tool.input }]),
+    tools.map((tool) => [tool.name, { ...(tool.description ? { description: tool.description } : {}), params: tool.documented }]),
   );
   const signatures = new ChatModelFunctionsDocumentationGenerator(functions).getTypeScriptFunctionSignatures({ documentParams: true });
   return [

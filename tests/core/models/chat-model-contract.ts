@@ -44,6 +44,8 @@ export const noteFormat = {
     done: { type: 'boolean' },
   },
   required: ['title', 'mood', 'tags', 'done'],
+  // Closed, as Note below is strict: an open object lets random weights add keys until the token limit.
+  additionalProperties: false,
 };
 export const Note = z.strictObject({ title: codePoints(16), mood: z.enum(['calm', 'busy', 'odd']), tags: z.array(codePoints(6)).max(3), done: z.boolean() });
 

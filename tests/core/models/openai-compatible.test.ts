@@ -92,13 +92,24 @@ describe('a remote OpenAI-compatible server', () => {
   });
 
   it('says so when a server answers a response format with text that is not JSON', async () => {
-    chat = new ScriptedChatModel(() => 'Sure! Here it is.');
-    const reply = await completeChat(new OpenAICompatibleChatModel({ url, model: 'scripted' }), {
+    // Another engine, which takes the format and ignores it.
+    const chunk = (delta: unknown, finish: string | null = null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    faults = [{ status: 200, times: 1, body: chunk({ role: 'assistant', content: 'Sure! Here it is.' }) + chunk({}, 'stop') + 'data: [DONE]\n\n' }];
+    const reply = await completeChat(new OpenAICompatibleChatModel({ url, model: 'other-engine' }), {
       messages: [{ role: 'user', content: 'x' }],
       responseFormat: { schema: { type: 'object' } },
     });
     expect(reply.text).toBe('Sure! Here it is.');
     expect(reply.warnings).toEqual([expect.stringMatching(new RegExp(`^The reply is not valid JSON .*, although a response format was asked for\\. ${url} did not apply it\\.$`))]);
+  });
+
+  it("hears from Hearth's own /v1, which validates what it streams, that the reply did not match: OUTPUT_INVALID with the errors", async () => {
+    chat = new ScriptedChatModel(() => '{"ok": "yes"}');
+    const reply = completeChat(new OpenAICompatibleChatModel({ url, model: 'scripted' }), {
+      messages: [{ role: 'user', content: 'x' }],
+      responseFormat: { schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } },
+    });
+    await expect(reply).rejects.toMatchObject({ code: 'OUTPUT_INVALID', details: { errors: ['/ok: must be boolean'], lastOutput: '{"ok": "yes"}' } });
   });
 
   it('sends tools, the tool choice and earlier calls with their results, and reads the call streamed back', async () => {

@@ -14,7 +14,7 @@ import { sampleParams, type KnownIds } from './sample-params.js';
 let hearth: Hearth;
 let close: () => Promise<void>;
 
-/** A fresh space with a document, a conversation and a job in it, so every method has something real to name. */
+/** A fresh space with a document, a conversation, a job and a report in it, so every method has something real to name. */
 async function arrange(): Promise<KnownIds> {
   const spaceId = hearth.spaces.create(`Space ${Math.random().toString(36).slice(2)}`).id;
   const file = path.join(hearth.dataDir, '..', `${spaceId}.md`);
@@ -22,7 +22,16 @@ async function arrange(): Promise<KnownIds> {
   const job = await hearth.call('documents.ingest', { spaceId, source: { kind: 'path', path: file } });
   const { result } = await followJob(hearth, job);
   const answer = await rpcStream(hearth, 'chat.ask', { spaceId, question: 'When does the ferry leave?' });
-  return { spaceId, documentId: result.document.id, conversationId: answer.result.conversationId, jobId: job.id, citation: answer.result.citations[0]! };
+  const report = await followJob(hearth, await hearth.call('reports.create', { spaceId, templateId: 'summary', request: 'the ferry', formats: ['markdown'] }));
+  return {
+    spaceId,
+    documentId: result.document.id,
+    conversationId: answer.result.conversationId,
+    jobId: job.id,
+    reportId: report.result.reportId,
+    artifactId: report.result.artifacts[0]!.id,
+    citation: answer.result.citations[0]!,
+  };
 }
 
 /** A caller one step short of `access` in the arranged space: the role below, or the server role below. */

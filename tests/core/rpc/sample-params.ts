@@ -1,8 +1,8 @@
 /**
  * Valid params for any method of the contract, made from its zod schema (through JSON Schema): the smallest
- * value of every required field, with the ids of real things (a space, a document, a conversation, a job)
- * put wherever a field names one. So a test can call every method — including ones added later — with
- * params the dispatcher accepts, and see what the access check does.
+ * value of every required field, with the ids of real things (a space, a document, a conversation, a job, a
+ * report, one of its files) put wherever a field names one. So a test can call every method — including ones
+ * added later — with params the dispatcher accepts, and see what the access check does.
  */
 import { z } from 'zod';
 import type { Citation } from '../../../schemas/index.js';
@@ -12,6 +12,8 @@ export interface KnownIds {
   documentId: string;
   conversationId: string;
   jobId: string;
+  reportId: string;
+  artifactId: string;
   citation: Citation;
 }
 

@@ -14,6 +14,7 @@ import { noFilter } from './library-filter.js';
 import { forgetFetched, refreshSpaces, showProblem, shownDocumentId } from './library-refresh.js';
 import { askScopeOf, useLibraryStore, type Deletion, type DocumentFilter } from './library-store.js';
 import { prepareSpace } from './preparation-actions.js';
+import { showReports } from './report-actions.js';
 import { showRunningJobs } from './upload-actions.js';
 import { useSpacesStore } from './spaces-store.js';
 
@@ -61,6 +62,7 @@ export async function selectSpace(spaceId: string): Promise<void> {
   useSpacesStore.setState({ currentSpaceId: spaceId });
   void prepareSpace(spaceId, 'opening'); // in the background: the first question would wait for it anyway
   void showRunningJobs(spaceId); // files another window (or a restart) is still adding
+  void showReports(); // only when the Reports page is on screen; otherwise when it is opened
   useLibraryStore.setState({ documents: [], documentsSpaceId: spaceId, loadingDocuments: true });
   useChatStore.setState({ conversationId: null, messages: [], pending: null, loadingHistory: true });
   useCitationStore.setState({ open: null });

@@ -8,6 +8,7 @@ import { connected, describe } from './core-connection.js';
 import { useAppStore } from './app-store.js';
 import { modelKey, useModelsStore, type ModelCheck, type ModelImport, type ModelKey } from './models-store.js';
 import { prepareCurrentSpaceForNewEmbedder } from './preparation-actions.js';
+import { showReports } from './report-actions.js';
 import { useViewStore, type View } from './view-store.js';
 
 type ImportOutcome = { status: 'done'; result: ModelImportResult } | { status: 'failed'; error: ErrorPayload };
@@ -20,10 +21,11 @@ let importQueue: Promise<void> = Promise.resolve();
 
 const client = () => connected().client;
 
-/** Switches the page; the Models page re-reads the library each time it is opened, as models.toml may have been edited. */
+/** Switches the page; the Models page re-reads the library each time it is opened, as models.toml may have been edited, and the Reports page its reports. */
 export function showView(view: View): void {
   useViewStore.setState({ view });
   if (view === 'models') void loadModels();
+  if (view === 'reports') void showReports();
 }
 
 export async function loadModels(): Promise<void> {

@@ -91,7 +91,7 @@ export async function showRunningJobs(spaceId: string): Promise<void> {
   }
   const followed = new Set(useLibraryStore.getState().uploads.flatMap((upload) => (upload.jobId ? [upload.jobId] : [])));
   for (const job of jobs.reverse()) {
-    if (job.kind === 'space.prepare' || followed.has(job.id)) continue;
+    if ((job.kind !== 'ingest' && job.kind !== 'reingest') || followed.has(job.id)) continue;
     const upload: Upload = {
       id: `upload-${nextUploadId++}`,
       spaceId,

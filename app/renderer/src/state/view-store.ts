@@ -1,7 +1,7 @@
-/** Which page the window shows: the documents and chat, or the model library. Both stay mounted, so switching keeps their state. */
+/** Which page the window shows: the documents and chat, the reports, or the model library. All stay mounted, so switching keeps their state. */
 import { create } from 'zustand';
 
-export type View = 'documents' | 'models';
+export type View = 'documents' | 'reports' | 'models';
 
 interface ViewState {
   view: View;

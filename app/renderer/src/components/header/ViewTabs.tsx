@@ -1,9 +1,10 @@
-/** Switches the window between the documents and chat, and the Models page. */
+/** Switches the window between the documents and chat, the Reports page, and the Models page. */
 import { showView } from '../../state/model-actions.js';
 import { useViewStore, type View } from '../../state/view-store.js';
 
 const TABS: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'documents', label: 'Documents' },
+  { view: 'reports', label: 'Reports' },
   { view: 'models', label: 'Models' },
 ];
 

@@ -1,0 +1,79 @@
+/**
+ * The words that go with a schema into the prompt. A grammar (local) or a server's response format
+ * (remote) holds the output's shape but none of its field descriptions, so without this note the model
+ * never learns what a field means. The SGR pipeline is the one place that writes it, for every model;
+ * the note is recognised by its text, so a request that already carries it (a Hearth client talking to a
+ * Hearth server, both running the pipeline) is not given it twice.
+ */
+import type { ChatMessage, JsonSchema } from '../models/index.js';
+
+/**
+ * What the schema's fields are for, one line per described field (`sections[].claims[].text: …`), and
+ * the reminder to write JSON only. Only descriptions: the schema itself is left out, since a model shown
+ * a whole schema tends to write the schema back instead of a value of it.
+ */
+export function describeFields(schema: JsonSchema): string {
+  const lines: string[] = [];
+  const definitions = definitionsOf(schema);
+  const following = new Set<string>();
+  const visit = (node: unknown, path: string) => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.$ref === 'string') {
+      // A recursive definition is described down to where it refers to itself, not round again.
+      const target = definitions.get(record.$ref);
+      if (target && !following.has(record.$ref)) {
+        following.add(record.$ref);
+        visit(target, path);
+        following.delete(record.$ref);
+      }
+    }
+    if (typeof record.description === 'string' && record.description.trim()) {
+      const line = `- ${path || '(the whole reply)'}: ${record.description.trim().replace(/\s+/g, ' ')}`;
+      if (!lines.includes(line)) lines.push(line);
+    }
+    const properties = record.properties;
+    if (properties && typeof properties === 'object') {
+      for (const [key, value] of Object.entries(properties as Record<string, unknown>)) visit(value, path ? `${path}.${key}` : key);
+    }
+    // Draft-07 writes a tuple as an array of `items`; 2020-12 as `prefixItems`.
+    const tuple = Array.isArray(record.prefixItems) ? record.prefixItems : Array.isArray(record.items) ? record.items : undefined;
+    tuple?.forEach((item: unknown, index: number) => visit(item, `${path}[${index}]`));
+    if (record.items && typeof record.items === 'object' && !Array.isArray(record.items)) visit(record.items, `${path}[]`);
+    if (record.additionalProperties && typeof record.additionalProperties === 'object') visit(record.additionalProperties, `${path}.*`);
+    for (const keyword of ['oneOf', 'anyOf', 'allOf'] as const) {
+      const alternatives = record[keyword];
+      if (Array.isArray(alternatives)) for (const alternative of alternatives) visit(alternative, path);
+    }
+  };
+  visit(schema, '');
+  return lines.length ? `Reply with JSON only. What the fields mean:\n${lines.join('\n')}` : 'Reply with JSON only.';
+}
+
+/**
+ * The messages with the schema's note added to the first system message (or a system message put first),
+ * where it stays the same for every round of a repair and every turn of a conversation; unchanged when a
+ * message already carries this very note.
+ */
+export function withSchemaNote(messages: readonly ChatMessage[], schema: JsonSchema): ChatMessage[] {
+  const note = describeFields(schema);
+  if (messages.some((message) => message.content.includes(note))) return [...messages];
+  const [first, ...rest] = messages;
+  if (first?.role === 'system') return [{ role: 'system', content: first.content.trim() ? `${first.content}\n\n${note}` : note }, ...rest];
+  return [{ role: 'system', content: note }, ...messages];
+}
+
+/** Local definitions by the `$ref` that names them (`#/$defs/x`, `#/definitions/x`). */
+function definitionsOf(schema: JsonSchema): Map<string, unknown> {
+  const found = new Map<string, unknown>();
+  for (const keyword of ['$defs', 'definitions'] as const) {
+    const defs = schema[keyword];
+    if (!defs || typeof defs !== 'object') continue;
+    for (const [name, definition] of Object.entries(defs as Record<string, unknown>)) found.set(`#/${keyword}/${pointerEscape(name)}`, definition);
+  }
+  return found;
+}
+
+function pointerEscape(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
