@@ -8,7 +8,7 @@
  */
 import { HearthError } from '../../schemas/index.js';
 import { toolChoiceOf, type CallOptions, type ChatEvent, type ChatModel, type ChatRequest } from '../core/models/index.js';
-import { generateStructured, outputCheckOf, withSchemaNote } from '../core/sgr/index.js';
+import { generateStructured, outputCheckOf, withSchemaNote, type OutputCheck } from '../core/sgr/index.js';
 
 /** The events of one `/v1` chat: the model's own, or, with an output schema, the pipeline's. */
 export async function* chatEvents(model: ChatModel, request: ChatRequest, options: { stream: boolean; signal: AbortSignal }): AsyncGenerator<ChatEvent> {
@@ -22,8 +22,9 @@ export async function* chatEvents(model: ChatModel, request: ChatRequest, option
   const check = outputCheckOf(schema);
   const call: CallOptions = { signal: options.signal };
   if (toolChoiceOf(request) !== 'none') {
-    // The model may call a tool instead of answering: the turn is its own, the schema checked and described.
-    yield* model.chat({ ...request, messages: withSchemaNote(request.messages, check.jsonSchema) }, call);
+    // The model may call a tool instead of answering: a turn of tool calls goes as it is; an answer in its
+    // place is validated like any other, with no repair (the client holds the conversation).
+    yield* validated(model.chat({ ...request, messages: withSchemaNote(request.messages, check.jsonSchema) }, call), check, format.name);
     return;
   }
   if (!options.stream) {
@@ -34,6 +35,7 @@ export async function* chatEvents(model: ChatModel, request: ChatRequest, option
       ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.stop?.length ? { stop: request.stop } : {}),
       signal: options.signal,
     });
     for (const message of result.warnings) yield { type: 'warning', message };
@@ -42,13 +44,23 @@ export async function* chatEvents(model: ChatModel, request: ChatRequest, option
     return;
   }
   const held: ChatRequest = { ...request, messages: withSchemaNote(request.messages, check.jsonSchema), responseFormat: { ...format, schema: check.jsonSchema } };
+  yield* validated(model.chat(held, call), check, format.name);
+}
+
+/**
+ * The events of a turn, as they come; at its finish, an answer that does not match the schema ends the turn in
+ * OUTPUT_INVALID (with the output and its errors) instead. A turn that called tools has no answer to check.
+ */
+async function* validated(events: AsyncIterable<ChatEvent>, check: OutputCheck<unknown>, name: string | undefined): AsyncGenerator<ChatEvent> {
   let text = '';
-  for await (const event of model.chat(held, call)) {
+  let calledTools = false;
+  for await (const event of events) {
     if (event.type === 'text') text += event.text;
-    if (event.type === 'finish' && event.reason !== 'cancelled') {
+    if (event.type === 'tool-call') calledTools = true;
+    if (event.type === 'finish' && event.reason !== 'cancelled' && !calledTools) {
       const verdict = check.judge(text, event.reason);
       if (!verdict.ok) {
-        throw new HearthError('OUTPUT_INVALID', `The reply does not match the schema${format.name ? ` "${format.name}"` : ''}: ${verdict.errors.slice(0, 5).join('; ')}`, {
+        throw new HearthError('OUTPUT_INVALID', `The reply does not match the schema${name ? ` "${name}"` : ''}: ${verdict.errors.slice(0, 5).join('; ')}`, {
           errors: verdict.errors,
           lastOutput: text,
         });

@@ -20,7 +20,7 @@ export function citationsOf({ evidenceCount }: TemplateContext) {
     .int()
     .min(1)
     .max(Math.max(1, evidenceCount))
-    .describe(`The number of a passage this rests on, 1 to ${evidenceCount}, as shown in [brackets] before each passage.`);
+    .describe(`The number of a passage this rests on, 1 to ${evidenceCount}, the number of its <passage> block.`);
   return z.array(passage).min(1).max(8).describe('The passages that support it: at least one.');
 }
 

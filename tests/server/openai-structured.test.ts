@@ -127,4 +127,17 @@ describe("Hearth's /v1 with a json_schema response format", () => {
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(failure).toMatchObject({ code: 'output_invalid', message: expect.stringContaining('/tags: must NOT have fewer than 1 items') });
   });
+  it('with tools offered, passes a turn of tool calls through and still validates an answer given instead', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'lookup', description: 'Finds a ticket.', parameters: { type: 'object', properties: { code: { type: 'string' } } } } }];
+    script = () => [{ type: 'tool-call', name: 'lookup', input: { code: 'ABC-12' } }, { type: 'finish', reason: 'tool-calls' }];
+    const called = await client.chat.completions.create({ model: 'scripted', ...asked, tools });
+    expect(called.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { name: 'lookup' } });
+
+    script = () => JSON.stringify({ ...goodTicket, level: 'medium' });
+    const failure = await client.chat.completions.create({ model: 'scripted', ...asked, tools }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ status: 422, code: 'output_invalid', message: expect.stringContaining('/level: must be equal to one of the allowed values') });
+  });
 });

@@ -48,46 +48,60 @@ export class ArtifactStore {
   }
 
   /** Stores a render as the next version of its report's file in that format. */
-  put(input: ArtifactInput): Promise<ArtifactInfo> {
-    return this.inTurn(() => this.store(input));
+  async put(input: ArtifactInput): Promise<ArtifactInfo> {
+    const [info] = await this.putAll([input]);
+    return info!;
   }
 
-  private async store(input: ArtifactInput): Promise<ArtifactInfo> {
-    const format = ReportFormat.parse(input.format);
-    const sha256 = BlobStore.sha256(input.bytes);
+  /**
+   * Stores several renders at once: every file is written first, then all their rows in one transaction,
+   * with `alongside` (a report's own row) in it too — so a report is listed with all its files or not at
+   * all, whatever fails on the way.
+   */
+  putAll(inputs: readonly ArtifactInput[], alongside?: () => void): Promise<ArtifactInfo[]> {
+    return this.inTurn(async () => {
+      const files: { input: ArtifactInput; format: ReportFormat; sha256: string }[] = [];
+      for (const input of inputs) files.push({ input, format: ReportFormat.parse(input.format), sha256: await this.writeBlob(input.bytes) });
+      const createdAt = new Date().toISOString();
+      // Reading the last version and writing the next in one transaction: better-sqlite3 runs it without a
+      // turn of the event loop in between, and UNIQUE (report_id, format, version) guards another process.
+      return this.db.transaction(() => {
+        alongside?.();
+        return files.map(({ input, format, sha256 }) => {
+          const { last } = this.db
+            .prepare('SELECT MAX(version) AS last FROM artifacts WHERE report_id = ? AND format = ?')
+            .get(input.reportId, format) as { last: number | null };
+          const info: ArtifactInfo = {
+            id: randomUUID(),
+            spaceId: input.spaceId,
+            reportId: input.reportId,
+            format,
+            version: (last ?? 0) + 1,
+            fileName: input.fileName,
+            mediaType: input.mediaType,
+            sizeBytes: input.bytes.byteLength,
+            sha256,
+            createdAt,
+          };
+          this.db
+            .prepare(
+              `INSERT INTO artifacts (id, space_id, report_id, format, version, file_name, media_type, size_bytes, sha256, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(info.id, info.spaceId, info.reportId, format, info.version, info.fileName, info.mediaType, info.sizeBytes, sha256, createdAt);
+          return info;
+        });
+      })();
+    });
+  }
+
+  private async writeBlob(bytes: Uint8Array): Promise<string> {
+    const sha256 = BlobStore.sha256(bytes);
     // A blob already there is normally these very bytes; one that was changed on disk is replaced, so the new
     // version reads back whole (the older rows pointing at it were already unreadable, and now are again).
     if (!(await this.blobMatches(sha256))) await rm(this.blobs.pathOf(sha256), { force: true });
-    await this.blobs.put(input.bytes, sha256);
-    const createdAt = new Date().toISOString();
-    const id = randomUUID();
-    // Reading the last version and writing the next in one transaction: better-sqlite3 runs it without a
-    // turn of the event loop in between, and UNIQUE (report_id, format, version) guards another process.
-    const version = this.db.transaction(() => {
-      const { last } = this.db
-        .prepare('SELECT MAX(version) AS last FROM artifacts WHERE report_id = ? AND format = ?')
-        .get(input.reportId, format) as { last: number | null };
-      const next = (last ?? 0) + 1;
-      this.db
-        .prepare(
-          `INSERT INTO artifacts (id, space_id, report_id, format, version, file_name, media_type, size_bytes, sha256, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, input.spaceId, input.reportId, format, next, input.fileName, input.mediaType, input.bytes.byteLength, sha256, createdAt);
-      return next;
-    })();
-    return {
-      id,
-      spaceId: input.spaceId,
-      reportId: input.reportId,
-      format,
-      version,
-      fileName: input.fileName,
-      mediaType: input.mediaType,
-      sizeBytes: input.bytes.byteLength,
-      sha256,
-      createdAt,
-    };
+    await this.blobs.put(bytes, sha256);
+    return sha256;
   }
 
   /** A space's artifacts (or one report's), by report, then format, oldest version first. */

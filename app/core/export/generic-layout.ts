@@ -9,7 +9,9 @@ import type { LaidOut } from './built-in-layouts.js';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const citationKeys = new Set(['citations', 'sources', 'cites']);
+// Only `citations`: it is the one key a report's numbers are checked under against its evidence
+// (core/reports' citationErrors), so a number shown as a passage is always one that was retrieved.
+const citationKeys = new Set(['citations']);
 const titleKeys = ['title', 'name', 'heading', 'subject'];
 const textKeys = new Set(['text', 'summary', 'description', 'body', 'content', 'statement', 'claim']);
 

@@ -72,7 +72,7 @@ function layOut(input: RenderInput): LaidOut {
 }
 
 function documentOf(input: RenderInput, laidOut: LaidOut): ReportDocument {
-  return {
+  return withoutControlCharacters({
     title: laidOut.title,
     kind: input.template.name,
     request: input.report.request,
@@ -81,7 +81,19 @@ function documentOf(input: RenderInput, laidOut: LaidOut): ReportDocument {
     ...(input.report.extractive ? { notice: extractiveNotice } : {}),
     sections: laidOut.sections,
     sources: sourcesOf(laidOut.sections, input.evidence),
-  };
+  });
+}
+
+/**
+ * Every string of the document without the control characters XML 1.0 forbids (a model's `\u0001`, a
+ * document's form feed): docx drops them itself, pptxgenjs writes them, and Office then calls the deck
+ * broken. Tabs and line breaks stay.
+ */
+function withoutControlCharacters<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '') as T;
+  if (Array.isArray(value)) return value.map(withoutControlCharacters) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutControlCharacters(item)])) as T;
+  return value;
 }
 
 function utf8(text: string): Uint8Array {

@@ -33,7 +33,7 @@ import {
 } from './types.js';
 import { estimateTokens } from './token-estimate.js';
 import { RemoteEndpoint, causeOf, safeJson, type RemoteOptions } from './remote-endpoint.js';
-import { jsonModeFields, refusesResponseFormat, type JsonMode } from './remote-json-mode.js';
+import { jsonModeFields, refusesResponseFormat, refusesTheField, type JsonMode } from './remote-json-mode.js';
 import { ReplyChecks, ToolCallPieces, streamedFailure } from './remote-reply.js';
 
 export { remoteOptionsFrom, type RemoteOptions } from './remote-endpoint.js';
@@ -142,7 +142,8 @@ export class OpenAICompatibleChatModel implements ChatModel {
 
   /**
    * Posts the chat. A server that refuses `response_format` (a 400 naming it) is asked once more with the
-   * schema as vLLM's `structured_outputs`, and this model asks it that way from then on; `switched` says so.
+   * schema as vLLM's `structured_outputs` — and from then on, when the refusal was of the field itself, not
+   * of this schema; `switched` says which.
    */
   private async postChat(request: ChatRequest, signal: AbortSignal): Promise<{ response: Response; switched?: string }> {
     const mode = this.jsonMode;
@@ -158,8 +159,13 @@ export class OpenAICompatibleChatModel implements ChatModel {
         if (!(second instanceof HearthError) || second.code !== 'REMOTE_ERROR') throw second;
         throw new HearthError('REMOTE_ERROR', `${this.endpoint.base} refused the output schema both as response_format (${refusal}) and as vLLM's structured_outputs (${second.message}).`, second.details);
       }
-      this.jsonMode = 'structured_outputs';
-      return { response, switched: `${this.endpoint.base} refused response_format (${refusal}); the schema went as vLLM's structured_outputs instead, as it will from now on.` };
+      // A refusal of this one schema says nothing of the next: the switch is kept only when the field itself is unknown.
+      const lasting = refusesTheField(error);
+      if (lasting) this.jsonMode = 'structured_outputs';
+      return {
+        response,
+        switched: `${this.endpoint.base} refused response_format (${refusal}); the schema went as vLLM's structured_outputs instead, ${lasting ? 'as it will from now on' : 'for this request'}.`,
+      };
     }
   }
 

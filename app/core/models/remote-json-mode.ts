@@ -28,6 +28,15 @@ export function refusesResponseFormat(error: unknown): boolean {
   return (status === 400 || status === 422) && /response_format|json_schema/i.test(error.message);
 }
 
+/**
+ * Whether a refusal is of `response_format` itself (the server does not know the field), not of one schema
+ * sent in it ("Invalid schema for response_format: 'format' is not permitted"): only the first means every
+ * later request should go the other way too.
+ */
+export function refusesTheField(error: unknown): boolean {
+  return refusesResponseFormat(error) && /not supported|unsupported|unknown|unrecognized|does not support|extra (?:fields?|inputs?)/i.test((error as Error).message);
+}
+
 /** OpenAI's names: letters, digits, `_` and `-`, at most 64. A user template's name may hold anything. */
 export function wireSchemaName(name: string | undefined): string {
   const cleaned = (name ?? '').replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64);

@@ -52,7 +52,7 @@ export async function draftReport({ template, evidence, request, model, signal, 
   const onStructuredStep = (step: StructuredStep) => {
     if (step.type === 'drafting') onStep('drafting', { step: 'drafting', fraction: 0.2 });
     else if (step.type === 'validating') onStep('validating', { step: 'validating', fraction: 0.6 }, `attempt ${step.attempt}`);
-    else onStep('repairing', { step: 'repairing', round: step.round, errors: step.errors.slice(0, 50), fraction: Math.min(0.8, 0.6 + 0.05 * step.round) }, step.errors.join('\n'));
+    else onStep('repairing', { step: 'repairing', round: step.round, errors: step.errors.slice(0, 50), fraction: Math.min(0.8, 0.6 + 0.05 * step.round) }, step.errors.slice(0, 50).join('\n'));
   };
   const result = await generateStructured<unknown>({
     model,

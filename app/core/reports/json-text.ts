@@ -39,6 +39,9 @@ class Stop {
 /** Where the text stops being JSON, and what was expected there. */
 function firstSyntaxError(text: string): { offset: number; message: string } {
   let at = 0;
+  // The scanner recurses per level: past this it says so, rather than running out of stack on "[[[[…".
+  let depth = 0;
+  const maxDepth = 500;
   const describe = (offset: number) => (offset >= text.length ? 'the end of the text' : `"${text[offset]}"`);
   const fail = (expected: string, offset = at): never => {
     throw new Stop(offset, `expected ${expected}, found ${describe(offset)}`);
@@ -79,6 +82,7 @@ function firstSyntaxError(text: string): { offset: number; message: string } {
   const value = (): void => {
     space();
     const char = text[at];
+    if ((char === '{' || char === '[') && depth >= maxDepth) fail(`at most ${maxDepth} levels of nesting`);
     if (char === '{') return object();
     if (char === '[') return array();
     if (char === '"') return string();
@@ -90,8 +94,9 @@ function firstSyntaxError(text: string): { offset: number; message: string } {
   };
   const object = () => {
     at++;
+    depth++;
     space();
-    if (text[at] === '}') return void at++;
+    if (text[at] === '}') return void (at++, depth--);
     for (;;) {
       space();
       if (text[at] !== '"') fail(text[at] === '}' ? 'another key after the comma (JSON allows no trailing comma)' : 'a key in double quotes');
@@ -105,14 +110,15 @@ function firstSyntaxError(text: string): { offset: number; message: string } {
         at++;
         continue;
       }
-      if (text[at] === '}') return void at++;
+      if (text[at] === '}') return void (at++, depth--);
       fail('"," or "}" after the value');
     }
   };
   const array = () => {
     at++;
+    depth++;
     space();
-    if (text[at] === ']') return void at++;
+    if (text[at] === ']') return void (at++, depth--);
     for (;;) {
       space();
       if (text[at] === ']') fail('another item after the comma (JSON allows no trailing comma)');
@@ -122,7 +128,7 @@ function firstSyntaxError(text: string): { offset: number; message: string } {
         at++;
         continue;
       }
-      if (text[at] === ']') return void at++;
+      if (text[at] === ']') return void (at++, depth--);
       fail('"," or "]" after the item');
     }
   };

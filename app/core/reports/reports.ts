@@ -20,7 +20,7 @@ import {
   type ReportInfo,
   type ReportSummary,
 } from '../../../schemas/index.js';
-import type { ArtifactStore } from '../artifacts/index.js';
+import type { ArtifactInput, ArtifactStore } from '../artifacts/index.js';
 import { formatsOf, renderReport, type RenderedFile } from '../export/index.js';
 import type { JobKind, JobRun, Jobs } from '../jobs/index.js';
 import type { Lease } from '../lifecycle.js';
@@ -141,13 +141,15 @@ export class Reports {
       const have = new Set(this.deps.artifacts.list({ spaceId: kept.spaceId, reportId: kept.id }).map((artifact) => artifact.format));
       const missing = params.formats.filter((format) => !have.has(format));
       const files = await this.renderAll(kept, missing, onStep, job.signal);
-      for (const [format, file] of files) await this.keep(kept, file, format);
+      await this.deps.artifacts.putAll(files.map(([format, file]) => this.artifactOf(kept, file, format)));
       return { reportId: kept.id, title: kept.title, artifacts: this.artifactsOf(kept) };
     }
 
     onStep('retrieving', { step: 'retrieving', fraction: 0 });
     const template = await this.templates.resolve(params.spaceId, params.templateId);
     const lease = await this.leaseModel(template, job);
+    // Named now, beside the lease: a switch of models while this report drafts must not rename who drafted it.
+    const model = lease ? ((await this.deps.models.active('llm'))?.name ?? lease.value.id) : undefined;
     try {
       const { hits } = await this.deps.indexes.search(
         job.caller,
@@ -163,7 +165,6 @@ export class Reports {
       const evidence = numberEvidence(hits);
       const draft = await draftReport({ template, evidence, request: params.request, model: lease?.value, signal: job.signal, onStep });
       const value = draft.value as { title?: unknown };
-      const model = lease ? ((await this.deps.models.active('llm'))?.name ?? lease.value.id) : undefined;
       const report: StoredReport = {
         id: params.reportId,
         spaceId: params.spaceId,
@@ -182,10 +183,12 @@ export class Reports {
       };
       // Every file is made before anything is kept: a renderer that fails leaves no report half-stored.
       const files = await this.renderAll(report, params.formats, onStep, job.signal);
-      this.store.insert(report);
+      // The report's row goes in the transaction of its files' rows: it is listed with every file, or not at all.
+      const artifacts = await this.deps.artifacts.putAll(
+        files.map(([format, file]) => this.artifactOf(report, file, format)),
+        () => this.store.insert(report),
+      );
       job.step('stored', report.id);
-      const artifacts: ArtifactInfo[] = [];
-      for (const [format, file] of files) artifacts.push(await this.keep(report, file, format));
       return { reportId: report.id, title: report.title, artifacts };
     } finally {
       await lease?.release();
@@ -224,7 +227,11 @@ export class Reports {
   }
 
   private keep(report: StoredReport, file: RenderedFile, format: ReportFormat): Promise<ArtifactInfo> {
-    return this.deps.artifacts.put({ spaceId: report.spaceId, reportId: report.id, format, fileName: file.fileName, mediaType: file.mediaType, bytes: file.bytes });
+    return this.deps.artifacts.put(this.artifactOf(report, file, format));
+  }
+
+  private artifactOf(report: StoredReport, file: RenderedFile, format: ReportFormat): ArtifactInput {
+    return { spaceId: report.spaceId, reportId: report.id, format, fileName: file.fileName, mediaType: file.mediaType, bytes: file.bytes };
   }
 
   /** A report's files, by format, oldest version first. */

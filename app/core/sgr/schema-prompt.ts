@@ -7,30 +7,32 @@
  */
 import type { ChatMessage, JsonSchema } from '../models/index.js';
 
+/** Field descriptions a note holds at most: past this a prompt is all schema and no request. */
+const maxNoteLines = 200;
+
 /**
  * What the schema's fields are for, one line per described field (`sections[].claims[].text: …`), and
  * the reminder to write JSON only. Only descriptions: the schema itself is left out, since a model shown
  * a whole schema tends to write the schema back instead of a value of it.
  */
 export function describeFields(schema: JsonSchema): string {
-  const lines: string[] = [];
+  const lines = new Set<string>();
   const definitions = definitionsOf(schema);
-  const following = new Set<string>();
+  // Each definition is described once, where it is first met: a schema whose definitions refer to each other
+  // twice over (a → b, b twice → c, …) would otherwise be walked 2^depth times.
+  const described = new Set<string>();
   const visit = (node: unknown, path: string) => {
-    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    if (!node || typeof node !== 'object' || Array.isArray(node) || lines.size >= maxNoteLines) return;
     const record = node as Record<string, unknown>;
     if (typeof record.$ref === 'string') {
-      // A recursive definition is described down to where it refers to itself, not round again.
       const target = definitions.get(record.$ref);
-      if (target && !following.has(record.$ref)) {
-        following.add(record.$ref);
+      if (target && !described.has(record.$ref)) {
+        described.add(record.$ref);
         visit(target, path);
-        following.delete(record.$ref);
       }
     }
     if (typeof record.description === 'string' && record.description.trim()) {
-      const line = `- ${path || '(the whole reply)'}: ${record.description.trim().replace(/\s+/g, ' ')}`;
-      if (!lines.includes(line)) lines.push(line);
+      lines.add(`- ${path || '(the whole reply)'}: ${record.description.trim().replace(/\s+/g, ' ')}`);
     }
     const properties = record.properties;
     if (properties && typeof properties === 'object') {
@@ -47,7 +49,7 @@ export function describeFields(schema: JsonSchema): string {
     }
   };
   visit(schema, '');
-  return lines.length ? `Reply with JSON only. What the fields mean:\n${lines.join('\n')}` : 'Reply with JSON only.';
+  return lines.size ? `Reply with JSON only. What the fields mean:\n${[...lines].join('\n')}` : 'Reply with JSON only.';
 }
 
 /**

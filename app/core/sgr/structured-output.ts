@@ -35,6 +35,7 @@ export interface StructuredRequest<T> {
   maxTokens?: number;
   temperature?: number;
   seed?: number;
+  stop?: string[];
   signal?: AbortSignal;
   onStep?: (step: StructuredStep) => void;
 }
@@ -157,6 +158,7 @@ async function draft<T>(request: StructuredRequest<T>, check: OutputCheck<T>, me
         ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.stop?.length ? { stop: request.stop } : {}),
       },
       request.signal ? { signal: request.signal } : {},
     );

@@ -39,6 +39,9 @@ export interface ChatSlot {
   chat: LlamaChat;
 }
 
+/** Parsed grammars a model keeps (see cachedGrammar). */
+const keptGrammars = 64;
+
 export class LoadedModel {
   readonly pool: SequencePool<ChatSlot>;
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
@@ -164,15 +167,22 @@ export class LoadedModel {
     return this.cachedGrammar(`gbnf:${gbnf}`, () => this.llama.createGrammar({ grammar: gbnf }));
   }
 
+  /**
+   * Parsed grammars by their text, the most recently used kept: a server sees a new schema with each client,
+   * and a grammar of thousands of rules is worth keeping only while it is in use.
+   */
   private cachedGrammar(key: string, create: () => Promise<LlamaGrammar>): Promise<LlamaGrammar> {
     let grammar = this.grammars.get(key);
-    if (!grammar) {
+    if (grammar) {
+      this.grammars.delete(key); // re-inserted below: a Map keeps insertion order, so the oldest is first
+    } else {
       grammar = create().catch((error: unknown) => {
         this.grammars.delete(key);
         throw error;
       });
-      this.grammars.set(key, grammar);
     }
+    this.grammars.set(key, grammar);
+    while (this.grammars.size > keptGrammars) this.grammars.delete(this.grammars.keys().next().value!);
     return grammar;
   }
 

@@ -78,7 +78,10 @@ export async function planReply(model: LoadedModel, params: ChatParams): Promise
   const offered = typeof choice === 'object' ? tools.filter((tool) => tool.name === choice.tool) : tools;
   const answerFormat = formatSchema && compiled(formatSchema, 'the response format', warnings) !== undefined ? formatSchema : formatSchema ? {} : undefined;
   const answer = choice === 'auto' ? (answerFormat ?? { type: 'string' }) : undefined;
-  const envelope = compiled(envelopeJsonSchema(offered, answer), 'the tool envelope', []);
+  // The tools' and the answer's unenforced keywords were said above; only the envelope's own failure is new.
+  const envelopeNotes: string[] = [];
+  const envelope = compiled(envelopeJsonSchema(offered, answer), 'the tool envelope', envelopeNotes);
+  if (envelope === undefined) warnings.push(...envelopeNotes);
   const prompt = withRequestNote(withSystemText(history, envelopeToolsText(tools)), envelopeChoiceText(choice, formatSchema !== undefined));
   return { mode: 'envelope', history: prompt, grammar: await grammarOrAny(model, envelope, 'the tool envelope', warnings), answerIsString: answer !== undefined && !formatSchema, warnings };
 }

@@ -158,3 +158,21 @@ describe('refused renders', () => {
     await expect(renderReport(inputs.report, 'pptx', { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });
+
+describe('characters XML forbids', () => {
+  it('are left out of a deck and a document, which Office would otherwise call broken', async () => {
+    const { unzipSync } = await import('fflate');
+    const value = structuredClone(inputs.report.value) as { summary: string };
+    value.summary = 'Advance\u0001 paid\u000c on signature.';
+    for (const format of ['pptx', 'docx'] as const) {
+      const file = await renderReport({ ...inputs.report, value }, format);
+      const parts = unzipSync(file.bytes);
+      const xml = Object.entries(parts)
+        .filter(([name]) => name.endsWith('.xml'))
+        .map(([, bytes]) => text(bytes))
+        .join('\n');
+      expect(xml, format).toContain('Advance paid on signature.');
+      expect(xml, format).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    }
+  });
+});

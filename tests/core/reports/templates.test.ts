@@ -65,6 +65,12 @@ describe('report templates', () => {
     expect(failure.details).toEqual({ line: 4, column: 33 });
   });
 
+  it('says where text nested past any schema stops being JSON, instead of running out of stack', async () => {
+    const failure = await failureOf(rpcCall(hearth, 'reports.addTemplate', { spaceId, name: 'Deep', schemaText: '['.repeat(200_000) }));
+    expect(failure.code).toBe('SCHEMA_INVALID');
+    expect(failure.message).toBe('The schema is not valid JSON: line 1, column 501: expected at most 500 levels of nesting, found "[".');
+  });
+
   it('names the pointer of a schema that is not a JSON Schema, or that no value satisfies', async () => {
     const notSchema = await failureOf(rpcCall(hearth, 'reports.addTemplate', { spaceId, name: 'Bad', schemaText: '{"type": "object", "properties": {"due": {"type": "dat"}}}' }));
     expect(notSchema.code).toBe('SCHEMA_INVALID');

@@ -35,6 +35,19 @@ async function v1(model: ScriptedChatModel): Promise<V1Server> {
 }
 
 describe('the prompt of a structured request', () => {
+  it('describes each definition once, however often it is referred to: no schema can make the note explode', () => {
+    // 30 definitions, each referring to the next twice: followed naively, 2^30 visits.
+    const $defs: Record<string, Record<string, unknown>> = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`d${i}`, { description: `level ${i}`, type: 'object', properties: { a: { $ref: `#/$defs/d${i + 1}` }, b: { $ref: `#/$defs/d${i + 1}` } } }]),
+    );
+    $defs.d30 = { description: 'the bottom', type: 'string' };
+    const note = describeFields({ $ref: '#/$defs/d0', $defs });
+    const lines = note.split('\n').slice(1);
+    expect(lines).toHaveLength(31);
+    expect(lines[0]).toBe('- (the whole reply): level 0');
+    expect(lines.at(-1)).toMatch(/^- a(\.a)*: the bottom$/);
+  });
+
   it("carries the schema's field descriptions once, after the caller's system text, and the schema as the response format", async () => {
     const model = new ScriptedChatModel(() => JSON.stringify(summary));
     await generateStructured({ model, schema: { zod: summarySchema, name: 'summary' }, system: 'Use only the passages.', messages: ask });
@@ -151,6 +164,26 @@ describe('a remote model', () => {
     ]);
     expect(proxy.seen[0]!.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'summary', strict: true } });
     expect(proxy.seen[1]!.structured_outputs).toEqual({ json: proxy.seen[0]!.response_format!.json_schema.schema });
+  });
+
+  it('asks the other way for this request only when the server refused the schema, not the field', async () => {
+    const behind = new ScriptedChatModel(() => JSON.stringify(summary));
+    const server = await v1(behind);
+    let refusals = 1;
+    const proxy = await refusingProxy(server.url, (body) =>
+      'response_format' in body && refusals-- > 0 ? "Invalid schema for response_format 'summary': 'format' is not permitted" : undefined,
+    );
+    const remote = new OpenAICompatibleChatModel({ url: proxy.url, model: 'behind', retries: 0 });
+    const request = { model: remote, schema: { zod: summarySchema, name: 'summary' }, messages: ask };
+
+    const first = await generateStructured(request);
+    expect(first.warnings).toEqual([expect.stringMatching(/the schema went as vLLM's structured_outputs instead, for this request\.$/)]);
+    await generateStructured(request);
+    expect(proxy.seen.map((body) => Object.keys(body).filter((key) => key === 'response_format' || key === 'structured_outputs'))).toEqual([
+      ['response_format'],
+      ['structured_outputs'],
+      ['response_format'],
+    ]);
   });
 
   it('says plainly when a server takes the schema neither way', async () => {
