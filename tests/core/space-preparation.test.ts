@@ -16,6 +16,9 @@ import { followJob, ingestFile, search } from '../fixtures/hearth-runner.js';
 import { makeTempDir } from '../fixtures/temp-dir.js';
 import { holdEmbedCalls } from '../fixtures/scripted-models.js';
 
+/** Real work on a busy 2-core machine (a worker parsing, a model loading) may take seconds to get there. */
+const waitLong = { timeout: 30_000, interval: 20 };
+
 const WORDS = 'the fire in hearth keeps kitchen warm bread oven winter snow night library document search river forest music school coffee milk'.split(' ');
 
 /** A Markdown handbook of `sections` short sections: enough passages for several embedding batches of 64. */
@@ -94,7 +97,7 @@ async function ingestHeldBy(embedder: Embedder) {
   const file = path.join(temp.dir, 'garden.md');
   await writeFile(file, handbook('garden', 4));
   const ingesting = ingestFile(hearth, spaceId, { kind: 'path', path: file });
-  await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
+  await vi.waitFor(() => expect(held.calls).toHaveBeenCalled(), waitLong);
   return { held, ingesting };
 }
 
@@ -152,15 +155,15 @@ describe('preparing a space for a new embedding model', () => {
     const job = await preparationJob();
     expect(await preparationJob()).toMatchObject({ id: job.id });
     firstWindow.receive({ type: 'request', id: 'watch-1', method: 'jobs.watch', params: { jobId: job.id } });
-    await vi.waitFor(() => expect(progressIn(first.frames)).toContainEqual({ stage: 'embedding', done: 0, total: passages }));
+    await vi.waitFor(() => expect(progressIn(first.frames)).toContainEqual({ stage: 'embedding', done: 0, total: passages }), waitLong);
     secondWindow.receive({ type: 'request', id: 'watch-1', method: 'jobs.watch', params: { jobId: job.id } });
-    await vi.waitFor(() => expect(progressIn(second.frames)).toContainEqual({ stage: 'embedding', done: 0, total: passages }));
+    await vi.waitFor(() => expect(progressIn(second.frames)).toContainEqual({ stage: 'embedding', done: 0, total: passages }), waitLong);
     let searched = false;
     const searching = search(hearth, spaceId, 'bread oven kitchen', 3).finally(() => (searched = true));
 
     // The first window stops watching while the first batch is still being embedded.
     firstWindow.receive({ type: 'cancel', id: 'watch-1' });
-    await vi.waitFor(() => expect(first.frames.at(-1)).toMatchObject({ type: 'error', id: 'watch-1', error: { code: 'CANCELLED' } }));
+    await vi.waitFor(() => expect(first.frames.at(-1)).toMatchObject({ type: 'error', id: 'watch-1', error: { code: 'CANCELLED' } }), waitLong);
     expect(await hearth.call('jobs.get', { jobId: job.id })).toMatchObject({ state: 'running', progress: { done: 0, total: passages } });
     expect(searched).toBe(false);
 
@@ -213,7 +216,7 @@ describe('preparing a space for a new embedding model', () => {
     const held = holdEmbedCalls(mini);
     const firstJob = await preparationJob();
     const watcher = followJob(hearth, firstJob);
-    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled());
+    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled(), waitLong);
     const searching = search(hearth, spaceId, 'bread oven kitchen', 3);
 
     const other = await switchEmbedder('other', encoders.other);

@@ -13,6 +13,9 @@ import { buildEncryptedPdf } from '../../fixtures/documents/encrypted-pdf.js';
 import { drain, followJob, openTempHearth } from '../../fixtures/hearth-runner.js';
 import { holdEmbedCalls } from '../../fixtures/scripted-models.js';
 
+/** Real work on a busy 2-core machine (a worker parsing, a model loading) may take seconds to get there. */
+const waitLong = { timeout: 30_000, interval: 20 };
+
 /** A Hearth with a space, closed when the test ends (its held embedder let go first, so the job can stop). */
 async function arrangeHearth() {
   const arranged = await openTempHearth('Kitchen');
@@ -53,7 +56,7 @@ describe('a file added through the contract', () => {
 
     expect(job).toMatchObject({ kind: 'ingest', spaceId, title: 'Adding bread.md', subject: 'bread.md', owner: { id: 'local' } });
     expect(['queued', 'running']).toContain(job.state);
-    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled()); // caught midway, at its embedding
+    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled(), waitLong); // caught midway, at its embedding
     expect(await hearth.call('jobs.list', { spaceId, kinds: ['ingest'] })).toEqual([expect.objectContaining({ id: job.id, state: 'running' })]);
     expect((await hearth.call('jobs.get', { jobId: job.id })).state).toBe('running');
 
@@ -103,7 +106,7 @@ describe('a job Hearth was closed under', () => {
     const file = path.join(temp.dir, 'sealed.pdf');
     await writeFile(file, buildEncryptedPdf({ userPassword: 'hearth', text: 'The vault code is kept by the harbour master.' }));
     const job = await hearth.call('documents.ingest', { spaceId, source: { kind: 'path', path: file }, password: 'hearth' });
-    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled()); // read with its password, now embedding
+    await vi.waitFor(() => expect(held.calls).toHaveBeenCalled(), waitLong); // read with its password, now embedding
 
     const closing = hearth.dispose();
     held.open();

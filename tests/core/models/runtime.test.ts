@@ -15,6 +15,9 @@ import { writeTinyCrossEncoder } from '../../fixtures/models/onnx/index.js';
 import { writeTinyLlama } from '../../fixtures/models/tiny-llama.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
 
+/** Real work on a busy 2-core machine (a worker parsing, a model loading) may take seconds to get there. */
+const waitLong = { timeout: 30_000, interval: 20 };
+
 let temp: { dir: string; cleanup(): Promise<void> };
 let hearth: Hearth | undefined;
 
@@ -85,7 +88,7 @@ describe('the models in use, leased', () => {
     expect(message.role).toBe('assistant');
     expect(message.content.length).toBeGreaterThan(streamed.length);
     // The answer returned its lease: the first model's worker ends, the second's stays.
-    await vi.waitFor(() => expect(llmWorkers()).toBe(1));
+    await vi.waitFor(() => expect(llmWorkers()).toBe(1), waitLong);
     expect(second?.value.id).toBe('llm.second');
     await second?.release();
     expect(llmWorkers()).toBe(1);
