@@ -7,7 +7,7 @@
  */
 import { HearthError, builtInTemplates, type Evidence, type ReportProgress } from '../../../schemas/index.js';
 import type { ChatModel } from '../models/index.js';
-import { generateStructured, type StructuredStep } from '../sgr/index.js';
+import { escapePointer, generateStructured, type StructuredStep } from '../sgr/index.js';
 import { draftingInstructions, draftingRequest } from './evidence.js';
 import { extractiveReport, extractiveSummary } from './extractive.js';
 import type { Template } from './templates.js';
@@ -88,7 +88,7 @@ export function citationErrors(value: unknown, evidenceCount: number): string[] 
     if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${pointer}/${index}`));
     if (typeof node !== 'object' || node === null) return;
     for (const [key, child] of Object.entries(node)) {
-      const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const at = `${pointer}/${escapePointer(key)}`;
       if (key === 'citations' && Array.isArray(child)) {
         child.forEach((number, index) => {
           if (!Number.isInteger(number) || number < 1 || number > evidenceCount) {

@@ -18,3 +18,4 @@ export {
 } from './structured-output.js';
 export { describeFields, withSchemaNote } from './schema-prompt.js';
 export { inSchemaOrder } from './grammar/order.js';
+export { escapePointer, pointerOf, unescapePointer } from './json-pointer.js';

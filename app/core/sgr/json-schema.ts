@@ -11,6 +11,7 @@ import { HearthError } from '../../../schemas/index.js';
 import { compileJsonSchemaGrammar } from './grammar/compile.js';
 import { unsatisfiable } from './grammar/satisfiable.js';
 import type { JsonSchema, SchemaProblem } from './grammar/types.js';
+import { escapePointer } from './json-pointer.js';
 
 export interface ValidationIssue {
   /** JSON pointer into the instance ('' is the whole value). */
@@ -252,6 +253,3 @@ function findPointer(node: unknown, pointer: string, test: (node: JsonSchema) =>
   return undefined;
 }
 
-export function escapePointer(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
-}

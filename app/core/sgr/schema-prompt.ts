@@ -6,6 +6,7 @@
  * Hearth server, both running the pipeline) is not given it twice.
  */
 import type { ChatMessage, JsonSchema } from '../models/index.js';
+import { escapePointer } from './json-pointer.js';
 
 /** Field descriptions a note holds at most: past this a prompt is all schema and no request. */
 const maxNoteLines = 200;
@@ -71,11 +72,8 @@ function definitionsOf(schema: JsonSchema): Map<string, unknown> {
   for (const keyword of ['$defs', 'definitions'] as const) {
     const defs = schema[keyword];
     if (!defs || typeof defs !== 'object') continue;
-    for (const [name, definition] of Object.entries(defs as Record<string, unknown>)) found.set(`#/${keyword}/${pointerEscape(name)}`, definition);
+    for (const [name, definition] of Object.entries(defs as Record<string, unknown>)) found.set(`#/${keyword}/${escapePointer(name)}`, definition);
   }
   return found;
 }
 
-function pointerEscape(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}

@@ -11,6 +11,7 @@ import { HearthError } from '../../../schemas/index.js';
 import { completeChat, normalizeJsonSchema, type ChatMessage, type ChatModel, type FinishReason, type JsonSchema, type TokenUsage } from '../models/index.js';
 import { checkJsonSchema, jsonValidator } from './json-schema.js';
 import { withSchemaNote } from './schema-prompt.js';
+import { pointerOf } from './json-pointer.js';
 
 export type StructuredSchema<T> = { zod: z.ZodType<T>; name?: string } | { json: JsonSchema; name?: string };
 
@@ -195,7 +196,7 @@ function parseReply(text: string, finish: FinishReason): { ok: true; value: unkn
 
 /** A zod issue as "/pointer: message", a missing field said as missing. */
 export function zodIssueText(issue: z.core.$ZodIssue): string {
-  const pointer = issue.path.length ? issue.path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('') : '/';
+  const pointer = pointerOf(issue.path);
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `${pointer}: required, but missing (expected ${issue.expected})`;
   return `${pointer}: ${issue.message}`;
 }

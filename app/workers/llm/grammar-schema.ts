@@ -10,6 +10,7 @@
  * dropped, `description`s kept; `required` needs no word, as the grammar writes every listed property.
  */
 import type { GbnfJsonSchema } from 'node-llama-cpp';
+import { escapePointer } from '../../core/sgr/index.js';
 
 type Schema = Record<string, unknown>;
 
@@ -138,9 +139,6 @@ function convertDefs(schema: Schema, pointer: string, unenforced: string[]): { $
   return { $defs: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, convert(def, `${pointer}/$defs/${escapePointer(name)}`, unenforced)])) };
 }
 
-function escapePointer(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
-}
 
 /** The description of what a local grammar cannot hold, for a warning; undefined when it holds all. */
 export function unenforcedWarning(what: string, unenforced: string[]): string | undefined {

@@ -13,6 +13,7 @@ import { integerRange } from './numbers.js';
 import { allTypes, bounds, disjoint, impliedTypes, isOfType } from './schema-facts.js';
 import { lengthBoundedPattern, patternGrammar, RegexUnsupported } from './regex.js';
 import type { CompiledGrammar, JsonSchema, SchemaProblem } from './types.js';
+import { escapePointer as escape } from '../json-pointer.js';
 
 const maxDepth = 120;
 
@@ -362,6 +363,3 @@ function hintOf(pointer: string): string {
   return parts.slice(-2).join('-');
 }
 
-function escape(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
-}

@@ -4,6 +4,7 @@
  */
 import type { Node, SchemaDocument } from './merge.js';
 import type { JsonSchema, SchemaProblem } from './types.js';
+import { escapePointer } from '../json-pointer.js';
 
 const reasons: Record<string, string> = {
   not: 'what a value must not be',
@@ -61,7 +62,7 @@ export function walkSchemas(root: Node, document: SchemaDocument, visit: (schema
     for (const keyword of lists) if (Array.isArray(schema[keyword])) (schema[keyword] as unknown[]).forEach((sub, i) => walk(sub, `${pointer}/${keyword}/${i}`));
     for (const keyword of maps) {
       const map = schema[keyword];
-      if (typeof map === 'object' && map !== null) for (const [key, sub] of Object.entries(map)) walk(sub, `${pointer}/${keyword}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+      if (typeof map === 'object' && map !== null) for (const [key, sub] of Object.entries(map)) walk(sub, `${pointer}/${keyword}/${escapePointer(key)}`);
     }
   };
   walk(root, '');

@@ -6,6 +6,7 @@
  */
 import { HearthError } from '../../../../schemas/index.js';
 import type { JsonSchema, SchemaProblem } from './types.js';
+import { escapePointer, unescapePointer } from '../json-pointer.js';
 
 export type Node = JsonSchema | boolean;
 
@@ -15,9 +16,6 @@ export const annotations = new Set([
   'writeOnly', '$defs', 'definitions', 'contentMediaType', 'contentEncoding', 'contentSchema', '$vocabulary',
 ]);
 
-export function unescapePointer(part: string): string {
-  return decodeURIComponent(part).replaceAll('~1', '/').replaceAll('~0', '~');
-}
 
 export class SchemaDocument {
   constructor(readonly root: Node, readonly unsupported: SchemaProblem[]) {}
@@ -50,7 +48,7 @@ export class SchemaDocument {
     const record = node as JsonSchema;
     if (record.$anchor === anchor || record.$id === `#${anchor}` || record.id === `#${anchor}`) return pointer;
     for (const [key, value] of Object.entries(record)) {
-      const found = this.findAnchor(value, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, anchor);
+      const found = this.findAnchor(value, `${pointer}/${escapePointer(key)}`, anchor);
       if (found !== undefined) return found;
     }
     return undefined;

@@ -5,6 +5,7 @@
  */
 import { SchemaDocument } from './merge.js';
 import type { JsonSchema, SchemaProblem } from './types.js';
+import { escapePointer } from '../json-pointer.js';
 
 const pairs = [
   ['minLength', 'maxLength'],
@@ -71,7 +72,7 @@ function mustHold(root: JsonSchema, document: SchemaDocument, visit: (schema: Js
     if (Array.isArray(schema.allOf)) schema.allOf.forEach((part, i) => walk(part, `${pointer}/allOf/${i}`));
     const properties = (schema.properties ?? {}) as Record<string, unknown>;
     for (const key of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
-      if (typeof properties[key] === 'object') walk(properties[key], `${pointer}/properties/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+      if (typeof properties[key] === 'object') walk(properties[key], `${pointer}/properties/${escapePointer(key)}`);
     }
     const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0;
     const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : [];
