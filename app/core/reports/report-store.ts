@@ -3,7 +3,8 @@
  * made by, so it renders again after the template is removed), the request, the validated object and its
  * numbered evidence. A row is written only once the object has validated.
  */
-import { HearthError, type Evidence, type ReportSummary } from '../../../schemas/index.js';
+import { z } from 'zod';
+import { Evidence, HearthError, type ReportSummary } from '../../../schemas/index.js';
 import type { JsonSchema } from '../models/index.js';
 import type { Db } from '../storage/index.js';
 
@@ -115,6 +116,7 @@ function toReport(row: ReportRow): StoredReport {
     ...(row.model !== null ? { model: row.model } : {}),
     repairs: row.repairs,
     value: JSON.parse(row.value) as unknown,
-    evidence: JSON.parse(row.evidence) as Evidence[],
+    // Read back through its schema: a row changed outside Hearth fails here, naming the field, not in a renderer.
+    evidence: z.array(Evidence).parse(JSON.parse(row.evidence)),
   };
 }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HearthError } from '../../../schemas/index.js';
 import { compileJsonSchemaGrammar, inSchemaOrder, jsonValidator, type JsonSchema } from '../../../app/core/sgr/index.js';
-import { GrammarEngine, misjudged } from '../../fixtures/grammar-engine.js';
+import { GrammarEngine, expectLanguage as expectGrammarLanguage, misjudged } from '../../fixtures/grammar-engine.js';
 
 let engine: GrammarEngine;
 beforeAll(async () => {
@@ -13,15 +13,7 @@ afterAll(async () => {
   await engine?.dispose();
 });
 
-/** The grammar of `schema` accepts `accepts` and refuses `rejects`; ajv agrees on every one of them. */
-async function expectLanguage(schema: JsonSchema | boolean, cases: { accepts: unknown[]; rejects: unknown[] }) {
-  const { gbnf, unsupported } = compileJsonSchemaGrammar(schema);
-  expect(await misjudged(engine, gbnf, cases), gbnf).toEqual([]);
-  const validate = jsonValidator(schema);
-  for (const value of cases.accepts) expect(validate(value), JSON.stringify(value)).toEqual([]);
-  for (const value of cases.rejects) expect(validate(value).length, JSON.stringify(value)).toBeGreaterThan(0);
-  return unsupported;
-}
+const expectLanguage = (schema: JsonSchema | boolean, cases: { accepts: unknown[]; rejects: unknown[] }) => expectGrammarLanguage(engine, schema, cases);
 
 describe('types, enum and const', () => {
   it('holds a single type and a list of types', async () => {

@@ -42,8 +42,14 @@ export function validationOnly(root: Node, document: SchemaDocument): SchemaProb
   return problems;
 }
 
-/** Calls `visit` on every sub-schema a value can reach (through `$ref`s too), once each. */
-export function walkSchemas(root: Node, document: SchemaDocument, visit: (schema: JsonSchema, pointer: string) => void): void {
+/** The sub-schemas of one schema a walk goes on to, each with its pointer. */
+export type SchemaChildren = (schema: JsonSchema, pointer: string) => [node: unknown, pointer: string][];
+
+/**
+ * Calls `visit` on a schema and on the sub-schemas `children` leads to, following `$ref`s, each place once:
+ * the one walk behind every question asked of a whole schema (which keywords it uses, whether it can hold).
+ */
+export function walkFrom(root: Node, document: SchemaDocument, visit: (schema: JsonSchema, pointer: string) => void, children: SchemaChildren): void {
   const visited = new Set<string>();
   const walk = (node: unknown, pointer: string) => {
     if (typeof node !== 'object' || node === null || Array.isArray(node) || visited.has(pointer)) return;
@@ -55,15 +61,24 @@ export function walkSchemas(root: Node, document: SchemaDocument, visit: (schema
         const target = document.targetOf(schema.$ref, pointer);
         walk(document.resolve(target, pointer), target);
       } catch {
-        // An unresolvable $ref is reported by the compiler itself, with its pointer.
+        // An unresolvable $ref is reported where it is compiled (the grammar compiler, ajv), with its pointer.
       }
     }
-    for (const keyword of single) if (keyword in schema && !Array.isArray(schema[keyword])) walk(schema[keyword], `${pointer}/${keyword}`);
-    for (const keyword of lists) if (Array.isArray(schema[keyword])) (schema[keyword] as unknown[]).forEach((sub, i) => walk(sub, `${pointer}/${keyword}/${i}`));
-    for (const keyword of maps) {
-      const map = schema[keyword];
-      if (typeof map === 'object' && map !== null) for (const [key, sub] of Object.entries(map)) walk(sub, `${pointer}/${keyword}/${escapePointer(key)}`);
-    }
+    for (const [child, at] of children(schema, pointer)) walk(child, at);
   };
   walk(root, '');
+}
+
+/** Calls `visit` on every sub-schema a value can reach (through `$ref`s too), once each. */
+export function walkSchemas(root: Node, document: SchemaDocument, visit: (schema: JsonSchema, pointer: string) => void): void {
+  walkFrom(root, document, visit, (schema, pointer) => {
+    const found: [unknown, string][] = [];
+    for (const keyword of single) if (keyword in schema && !Array.isArray(schema[keyword])) found.push([schema[keyword], `${pointer}/${keyword}`]);
+    for (const keyword of lists) if (Array.isArray(schema[keyword])) (schema[keyword] as unknown[]).forEach((sub, i) => found.push([sub, `${pointer}/${keyword}/${i}`]));
+    for (const keyword of maps) {
+      const map = schema[keyword];
+      if (typeof map === 'object' && map !== null) for (const [key, sub] of Object.entries(map)) found.push([sub, `${pointer}/${keyword}/${escapePointer(key)}`]);
+    }
+    return found;
+  });
 }

@@ -6,6 +6,7 @@
 import { SchemaDocument } from './merge.js';
 import type { JsonSchema, SchemaProblem } from './types.js';
 import { escapePointer } from '../json-pointer.js';
+import { walkFrom } from './keywords.js';
 
 const pairs = [
   ['minLength', 'maxLength'],
@@ -55,30 +56,18 @@ export function unsatisfiable(root: JsonSchema | boolean): SchemaProblem[] {
  * narrows what is allowed; it does not make the schema impossible.)
  */
 function mustHold(root: JsonSchema, document: SchemaDocument, visit: (schema: JsonSchema, pointer: string) => void): void {
-  const visited = new Set<string>();
-  const walk = (node: unknown, pointer: string) => {
-    if (typeof node !== 'object' || node === null || Array.isArray(node) || visited.has(pointer)) return;
-    visited.add(pointer);
-    const schema = node as JsonSchema;
-    visit(schema, pointer);
-    if (typeof schema.$ref === 'string') {
-      try {
-        const target = document.targetOf(schema.$ref, pointer);
-        walk(document.resolve(target, pointer), target);
-      } catch {
-        // An unresolvable $ref is ajv's to report (checkJsonSchema compiles the schema first).
-      }
-    }
-    if (Array.isArray(schema.allOf)) schema.allOf.forEach((part, i) => walk(part, `${pointer}/allOf/${i}`));
+  walkFrom(root, document, visit, (schema, pointer) => {
+    const found: [unknown, string][] = [];
+    if (Array.isArray(schema.allOf)) schema.allOf.forEach((part, i) => found.push([part, `${pointer}/allOf/${i}`]));
     const properties = (schema.properties ?? {}) as Record<string, unknown>;
     for (const key of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
-      if (typeof properties[key] === 'object') walk(properties[key], `${pointer}/properties/${escapePointer(key)}`);
+      if (typeof properties[key] === 'object') found.push([properties[key], `${pointer}/properties/${escapePointer(key)}`]);
     }
     const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0;
     const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : [];
     const keyword = Array.isArray(schema.prefixItems) ? 'prefixItems' : 'items';
-    tuple.slice(0, minItems).forEach((item, i) => walk(item, `${pointer}/${keyword}/${i}`));
-    if (minItems > tuple.length && !Array.isArray(schema.items) && typeof schema.items === 'object') walk(schema.items, `${pointer}/items`);
-  };
-  walk(root, '');
+    tuple.slice(0, minItems).forEach((item, i) => found.push([item, `${pointer}/${keyword}/${i}`]));
+    if (minItems > tuple.length && !Array.isArray(schema.items) && typeof schema.items === 'object') found.push([schema.items, `${pointer}/items`]);
+    return found;
+  });
 }
