@@ -93,6 +93,27 @@ export type Conversation = z.infer<typeof Conversation>;
 
 export const MessageRole = z.enum(['user', 'assistant']);
 
+/** The agents a request can be routed to (see schemas/rpc/agents.ts). (The Guard is not routed to: it checks every run.) */
+export const AgentName = z.enum(['rag', 'planner', 'report']);
+export type AgentName = z.infer<typeof AgentName>;
+
+/** Whether a claim of an answer or report is supported by the passage it cites, and how that was judged. */
+export const ClaimVerdict = z.object({
+  /** The sentence, as written in the answer. */
+  claim: z.string(),
+  /** Where it is in the answer's text (character offsets), so the UI marks it. */
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  /** The citation numbers it cites (`[n]`). */
+  citations: z.array(z.number().int().positive()),
+  verdict: z.enum(['supported', 'partial', 'unsupported']),
+  /** `llm`: a judge model; `cross-encoder`: the reranker's score; `overlap`: word overlap (no model). */
+  method: z.enum(['llm', 'cross-encoder', 'overlap']),
+  /** 0..1: how strongly the passage supports it, by that method. */
+  score: z.number().min(0).max(1),
+});
+export type ClaimVerdict = z.infer<typeof ClaimVerdict>;
+
 /** An answer's text cites with markers `[n]`; `citations[n - 1]` is the source of marker `[n]`. */
 export const Message = z.object({
   id: Id,
@@ -102,6 +123,13 @@ export const Message = z.object({
   citations: z.array(Citation),
   /** What an answer says about how it was made (reranking off, and why), shown beside it. */
   notices: z.array(z.string()).default([]),
+  /** The trace the answer was made in (`traces.get`), when it was traced. */
+  traceId: z.string().optional(),
+  /** The agent that wrote an answer, and its run (`jobs.get`), when an agent run did. */
+  agent: AgentName.optional(),
+  runId: Id.optional(),
+  /** The Guard's check of the answer's cited claims, when it was checked. */
+  claims: z.array(ClaimVerdict).optional(),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof Message>;

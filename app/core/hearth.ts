@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { HearthError, type CallMethod, type EventOf, type ParamsIn, type Result, type StreamMethod } from '../../schemas/index.js';
+import { Agents, agentsHandlers, reportClaimChecker, type RunLimits } from './agents/index.js';
 import { ArtifactStore } from './artifacts/index.js';
 import { citationsHandlers } from './citations/index.js';
 import { Conversations, chatHandlers } from './chat/index.js';
@@ -13,6 +14,7 @@ import { Ingest, documentsHandlers } from './ingest/index.js';
 import { Jobs, jobsHandlers } from './jobs/index.js';
 import { Documents, Replacements } from './library/index.js';
 import { ModelRuntime, defaultLibraryFolder, modelsHandlers } from './models/index.js';
+import { Calendar, Tasks, planningHandlers } from './planning/index.js';
 import { Reports, reportsHandlers } from './reports/index.js';
 import { KeywordIndex, SpaceIndexes, searchHandlers } from './retrieval/index.js';
 import { Dispatcher, type SpaceResolver } from './rpc/index.js';
@@ -21,6 +23,8 @@ import { localOwner, type Caller } from './team/index.js';
 import { hearthVersion } from './package-root.js';
 import { DisposableStore, toDisposable } from './lifecycle.js';
 import { BlobStore, DataLock, Settings, openDatabase, type Db } from './storage/index.js';
+import { Telemetry, tracesHandlers } from './telemetry/index.js';
+import { ToolRegistry, createTools } from './tools/index.js';
 
 export interface HearthOptions {
   dataDir: string;
@@ -30,6 +34,8 @@ export interface HearthOptions {
   modelLibrary?: string;
   /** Ingest worker threads; default one per core but one (see ParsePool). */
   parseWorkers?: number;
+  /** How far an agent run goes before it asks whether to go on; default 40 steps, 10 minutes, 200k tokens. */
+  agentLimits?: RunLimits;
 }
 
 export class Hearth implements AsyncDisposable {
@@ -49,10 +55,20 @@ export class Hearth implements AsyncDisposable {
   readonly reports: Reports;
   /** The files reports were rendered to, versioned. */
   readonly artifacts: ArtifactStore;
+  /** Spans of answers and agent runs, kept for the trace view and sent to an OTLP endpoint when one is configured. */
+  readonly telemetry: Telemetry;
+  /** A space's tasks (owner, due date, dependencies), made by people and by agents' `tasks` tool. */
+  readonly tasks: Tasks;
+  /** A space's calendar: events added or imported from a user's .ics, free slots, conflicts, .ics export. */
+  readonly calendar: Calendar;
+  /** What agents can do in the world (search, read, tasks, calendar, dates, export, email drafts), every call checked and traced. */
+  readonly tools: ToolRegistry;
+  /** Requests routed to the RAG, Planner or Report agent, run as durable `agent` jobs, side effects behind approvals. */
+  readonly agents: Agents;
   /**
    * What Hearth holds, closed in reverse order: calls refused first, then running jobs stopped (to resume at the
-   * next start) before the indexes they write, the worker threads and the models close, then the database and
-   * the folder's lock.
+   * next start) before the indexes they write, the worker threads and the models close, then telemetry (the last
+   * spans sent), the database and the folder's lock.
    */
   private readonly owned = new DisposableStore();
 
@@ -60,10 +76,12 @@ export class Hearth implements AsyncDisposable {
     readonly dataDir: string,
     lock: DataLock,
     db: Db,
-    options: { maxFileBytes: number; modelLibrary: string; parseWorkers?: number | undefined },
+    options: { maxFileBytes: number; modelLibrary: string; parseWorkers?: number | undefined; agentLimits?: RunLimits | undefined },
   ) {
     this.owned.add(toDisposable(() => lock.release()));
     this.owned.add(toDisposable(() => db.close()));
+    // Closed after the jobs and models (their last spans end as they stop) and before the database it writes.
+    this.telemetry = this.owned.add(new Telemetry(db, { serviceVersion: hearthVersion() }));
     this.models = this.owned.add(new ModelRuntime(options.modelLibrary, new Settings(db)));
     this.spaces = new Spaces(db);
     this.documents = new Documents(db);
@@ -86,7 +104,36 @@ export class Hearth implements AsyncDisposable {
       parseWorkers: options.parseWorkers,
     }));
     this.artifacts = new ArtifactStore(db, path.join(dataDir, 'artifacts'));
-    this.reports = new Reports({ db, dataDir, spaces: this.spaces, indexes: this.indexes, models: this.models, jobs: this.jobs, artifacts: this.artifacts });
+    this.reports = new Reports({
+      db,
+      dataDir,
+      spaces: this.spaces,
+      indexes: this.indexes,
+      models: this.models,
+      jobs: this.jobs,
+      artifacts: this.artifacts,
+      // The Guard marks a report's unsupported statements in its files.
+      verifyCited: reportClaimChecker(this.models),
+    });
+    this.tasks = new Tasks(db);
+    this.calendar = new Calendar(db);
+    this.tools = new ToolRegistry(
+      db,
+      createTools({ indexes: this.indexes, documents: this.documents, replacements: this.replacements, tasks: this.tasks, calendar: this.calendar, reports: this.reports, jobs: this.jobs, artifacts: this.artifacts, telemetry: this.telemetry }),
+      this.telemetry,
+    );
+    this.agents = new Agents({
+      db,
+      jobs: this.jobs,
+      spaces: this.spaces,
+      conversations: this.conversations,
+      models: this.models,
+      indexes: this.indexes,
+      telemetry: this.telemetry,
+      tools: this.tools,
+      reports: this.reports,
+      ...(options.agentLimits ? { limits: options.agentLimits } : {}),
+    });
     this.owned.add(this.jobs);
     const library = { documents: this.documents, replacements: this.replacements };
     this.dispatcher = new Dispatcher(
@@ -100,10 +147,13 @@ export class Hearth implements AsyncDisposable {
         ...documentsHandlers({ ingest: this.ingest, blobs, ...library }),
         ...citationsHandlers(library),
         ...searchHandlers(this.indexes),
-        ...chatHandlers({ conversations: this.conversations, indexes: this.indexes, models: this.models }),
+        ...chatHandlers({ conversations: this.conversations, indexes: this.indexes, models: this.models, telemetry: this.telemetry }),
         ...modelsHandlers(this.models),
         ...jobsHandlers(this.jobs),
         ...reportsHandlers(this.reports),
+        ...agentsHandlers(this.agents),
+        ...planningHandlers({ tasks: this.tasks, calendar: this.calendar, spaceName: (spaceId) => this.spaces.get(spaceId).name }),
+        ...tracesHandlers(this.telemetry),
       },
       this.spaceResolver(),
     );
@@ -125,6 +175,7 @@ export class Hearth implements AsyncDisposable {
       maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes(),
       modelLibrary: path.resolve(options.modelLibrary ?? defaultLibraryFolder()),
       parseWorkers: options.parseWorkers,
+      agentLimits: options.agentLimits,
     });
     try {
       // What a crash or kill left in flight: each kind of job sets its stores right, then its jobs resume or end.
@@ -182,6 +233,10 @@ export class Hearth implements AsyncDisposable {
             return this.reports.spaceOf(id);
           case 'artifact':
             return this.artifacts.spaceOf(id);
+          case 'trace':
+            return this.telemetry.spaceOf(id);
+          case 'task':
+            return this.tasks.spaceOf(id);
         }
       },
     };

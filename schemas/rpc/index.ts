@@ -5,13 +5,16 @@
  * adds its methods in its own file and one line here.
  */
 import type { z } from 'zod';
+import { agentsMethods } from './agents.js';
 import { appMethods } from './app.js';
 import { chatMethods } from './chat.js';
 import { citationsMethods } from './citations.js';
 import { documentsMethods } from './documents.js';
 import { jobsMethods } from './jobs.js';
 import { modelsMethods } from './models.js';
+import { planningMethods } from './planning.js';
 import { reportsMethods } from './reports.js';
+import { tracesMethods } from './traces.js';
 import { searchMethods } from './search.js';
 import { spacesMethods } from './spaces.js';
 import type { CallSpec, MethodSpec, StreamSpec } from './spec.js';
@@ -26,6 +29,9 @@ export const methods = {
   ...modelsMethods,
   ...jobsMethods,
   ...reportsMethods,
+  ...planningMethods,
+  ...tracesMethods,
+  ...agentsMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -44,6 +50,20 @@ export function isMethodName(name: string): name is MethodName {
 
 export * from './spec.js';
 export * from './frames.js';
+export {
+  AgentEvent,
+  AgentInfo,
+  AgentRunResult,
+  AgentWait,
+  ApprovalRequest,
+  PlanStep,
+  RouteDecision,
+  RouteMethod,
+  ToolInfo,
+  ToolPermission,
+  agentJob,
+  agentsMethods,
+} from './agents.js';
 export { appMethods } from './app.js';
 export { AnswerEvent, chatMethods } from './chat.js';
 export { citationsMethods } from './citations.js';
@@ -52,7 +72,29 @@ export * from './job-spec.js';
 export { JobEvent, JobInfo, JobKindName, jobKinds, jobsMethods, type JobEventOf, type JobInfoOf } from './jobs.js';
 export { modelsMethods } from './models.js';
 export {
+  CalendarEvent,
+  CalendarRange,
+  Conflict,
+  EventInput,
+  FreeSlotsQuery,
+  IcsImportResult,
+  ImportProblem,
+  IsoDateTime,
+  Occurrence,
+  PlanningOrigin,
+  Slot,
+  TaskFilter,
+  TaskInfo,
+  TaskInput,
+  TaskPatch,
+  TaskStatus,
+  WorkingHours,
+  planningMethods,
+} from './planning.js';
+export {
+  ArtifactFormat,
   ArtifactInfo,
+  ReportArtifactInfo,
   Evidence,
   ReportFormat,
   ReportInfo,
@@ -65,5 +107,16 @@ export {
   reportJob,
   reportsMethods,
 } from './reports.js';
+export {
+  AttributeValue,
+  SpanInfo,
+  SpanState,
+  TraceId,
+  TraceInfo,
+  TraceSummary,
+  TraceTotals,
+  spanAttributes,
+  tracesMethods,
+} from './traces.js';
 export { SearchFilter, searchMethods } from './search.js';
 export { SpacePrepareProgress, SpacePrepareResult, SpaceRef, prepareJob, spacesMethods } from './spaces.js';

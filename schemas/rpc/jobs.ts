@@ -1,6 +1,7 @@
 /** Jobs: follow one from any point (any number of watchers), list a space's jobs, and cancel one. */
 import { z } from 'zod';
 import { Id } from '../domain.js';
+import { agentJob } from './agents.js';
 import { ingestJob, reingestJob } from './documents.js';
 import { reportJob } from './reports.js';
 import { prepareJob } from './spaces.js';
@@ -13,16 +14,17 @@ export const jobKinds = {
   [reingestJob.kind]: reingestJob,
   [prepareJob.kind]: prepareJob,
   [reportJob.kind]: reportJob,
+  [agentJob.kind]: agentJob,
 } as const;
 export type JobKindName = keyof typeof jobKinds;
 export const JobKindName = z.enum(Object.keys(jobKinds) as [JobKindName, ...JobKindName[]]);
 
-export const JobInfo = z.discriminatedUnion('kind', [ingestJob.info, reingestJob.info, prepareJob.info, reportJob.info]);
+export const JobInfo = z.discriminatedUnion('kind', [ingestJob.info, reingestJob.info, prepareJob.info, reportJob.info, agentJob.info]);
 export type JobInfo = z.infer<typeof JobInfo>;
 /** The info of a job of one kind (its progress and result typed). */
 export type JobInfoOf<K extends JobKindName> = Extract<JobInfo, { kind: K }>;
 
-export const JobEvent = z.union([ingestJob.event, reingestJob.event, prepareJob.event, reportJob.event]);
+export const JobEvent = z.union([ingestJob.event, reingestJob.event, prepareJob.event, reportJob.event, agentJob.event]);
 export type JobEvent = z.infer<typeof JobEvent>;
 /** The events of a job of one kind. */
 export type JobEventOf<K extends JobKindName> = Extract<JobEvent, { kind: K }>;

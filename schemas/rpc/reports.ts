@@ -35,11 +35,17 @@ export type TemplateProblem = z.infer<typeof TemplateProblem>;
 export const Evidence = z.object({ number: z.number().int().positive(), citation: Citation, text: z.string() });
 export type Evidence = z.infer<typeof Evidence>;
 
+/** What a kept file is: a report's render in one of its formats, or an email draft (`.eml`) an agent wrote. */
+export const ArtifactFormat = z.enum([...ReportFormat.options, 'eml']);
+export type ArtifactFormat = z.infer<typeof ArtifactFormat>;
+
+/** A file Hearth made and keeps for download: a report's render, or a file made on its own (an email draft). */
 export const ArtifactInfo = z.object({
   id: Id,
   spaceId: Id,
-  reportId: Id,
-  format: ReportFormat,
+  /** The report it is a render of; absent for a file made without one. */
+  reportId: Id.optional(),
+  format: ArtifactFormat,
   /** 1 for a report's first render in this format; each new render is the next number, none overwritten. */
   version: z.number().int().positive(),
   fileName: z.string(),
@@ -49,6 +55,10 @@ export const ArtifactInfo = z.object({
   createdAt: z.string(),
 });
 export type ArtifactInfo = z.infer<typeof ArtifactInfo>;
+
+/** A render of a report: always of one, in one of the report formats. */
+export const ReportArtifactInfo = ArtifactInfo.extend({ reportId: Id, format: ReportFormat });
+export type ReportArtifactInfo = z.infer<typeof ReportArtifactInfo>;
 
 /** The steps a report's job goes through, shown as it goes. */
 export const ReportStep = z.enum(['retrieving', 'drafting', 'validating', 'repairing', 'rendering']);
@@ -87,11 +97,11 @@ export const ReportInfo = ReportSummary.extend({
   value: z.unknown(),
   evidence: z.array(Evidence),
   /** Every render, newest version last per format. */
-  artifacts: z.array(ArtifactInfo),
+  artifacts: z.array(ReportArtifactInfo),
 });
 export type ReportInfo = z.infer<typeof ReportInfo>;
 
-export const ReportResult = z.object({ reportId: Id, title: z.string(), artifacts: z.array(ArtifactInfo) });
+export const ReportResult = z.object({ reportId: Id, title: z.string(), artifacts: z.array(ReportArtifactInfo) });
 export type ReportResult = z.infer<typeof ReportResult>;
 
 /** Making a report: retrieve, draft, validate (and repair), render. */
@@ -135,7 +145,7 @@ export const reportsMethods = {
   'reports.list': call(z.object({ spaceId: Id }), z.array(ReportSummary), inSpace('viewer')),
   'reports.get': call(ReportRef, ReportInfo, inSpace('viewer', { report: 'reportId' })),
   /** Renders a report again in one format: a new version beside the old ones. */
-  'reports.render': call(ReportRef.extend({ format: ReportFormat }), ArtifactInfo, inSpace('editor', { report: 'reportId' })),
+  'reports.render': call(ReportRef.extend({ format: ReportFormat }), ReportArtifactInfo, inSpace('editor', { report: 'reportId' })),
   /** An artifact's bytes, base64. */
   'artifacts.download': call(
     z.object({ artifactId: Id }),

@@ -25,7 +25,9 @@ export type ScopeRef =
   | { conversation: string }
   | { job: string }
   | { report: string }
-  | { artifact: string };
+  | { artifact: string }
+  | { trace: string }
+  | { task: string };
 
 export type Access = { server: Exclude<ServerRole, 'none'> } | { space: SpaceRole; from: ScopeRef };
 

@@ -1,5 +1,6 @@
 /**
- * The files a report was rendered to, kept so they can be downloaded again: bytes content-addressed under
+ * The files a report was rendered to — and files made without a report, such as an agent's email draft —
+ * kept so they can be downloaded again: bytes content-addressed under
  * `<dataDir>/artifacts` (storage's BlobStore layout: `ab/cdef…` by sha256), one row per render in SQLite. A
  * render is the next version for its report and format; rows are never updated, so a version once listed
  * always reads back the same bytes — or says it cannot (FILE_CORRUPT), never something else.
@@ -7,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ArtifactInfo, HearthError, ReportFormat } from '../../../schemas/index.js';
+import { ArtifactFormat, HearthError, ReportFormat, type ArtifactInfo, type ReportArtifactInfo } from '../../../schemas/index.js';
 import { BlobStore, type Db } from '../storage/index.js';
 
 export interface ArtifactInput {
@@ -19,10 +20,19 @@ export interface ArtifactInput {
   bytes: Uint8Array;
 }
 
+/** A file kept on its own, not rendered from a report (an email draft): always version 1 of itself. */
+export interface FileArtifactInput {
+  spaceId: string;
+  format: ArtifactFormat;
+  fileName: string;
+  mediaType: string;
+  bytes: Uint8Array;
+}
+
 interface ArtifactRow {
   id: string;
   space_id: string;
-  report_id: string;
+  report_id: string | null;
   format: string;
   version: number;
   file_name: string;
@@ -48,7 +58,7 @@ export class ArtifactStore {
   }
 
   /** Stores a render as the next version of its report's file in that format. */
-  async put(input: ArtifactInput): Promise<ArtifactInfo> {
+  async put(input: ArtifactInput): Promise<ReportArtifactInfo> {
     const [info] = await this.putAll([input]);
     return info!;
   }
@@ -58,7 +68,7 @@ export class ArtifactStore {
    * with `alongside` (a report's own row) in it too — so a report is listed with all its files or not at
    * all, whatever fails on the way.
    */
-  putAll(inputs: readonly ArtifactInput[], alongside?: () => void): Promise<ArtifactInfo[]> {
+  putAll(inputs: readonly ArtifactInput[], alongside?: () => void): Promise<ReportArtifactInfo[]> {
     return this.inTurn(async () => {
       const files: { input: ArtifactInput; format: ReportFormat; sha256: string }[] = [];
       for (const input of inputs) files.push({ input, format: ReportFormat.parse(input.format), sha256: await this.writeBlob(input.bytes) });
@@ -71,7 +81,7 @@ export class ArtifactStore {
           const { last } = this.db
             .prepare('SELECT MAX(version) AS last FROM artifacts WHERE report_id = ? AND format = ?')
             .get(input.reportId, format) as { last: number | null };
-          const info: ArtifactInfo = {
+          const info: ReportArtifactInfo = {
             id: randomUUID(),
             spaceId: input.spaceId,
             reportId: input.reportId,
@@ -95,6 +105,32 @@ export class ArtifactStore {
     });
   }
 
+  /** Stores a file that is no report's render (an email draft): its own artifact, version 1. */
+  putFile(input: FileArtifactInput): Promise<ArtifactInfo> {
+    return this.inTurn(async () => {
+      const format = ArtifactFormat.parse(input.format);
+      const sha256 = await this.writeBlob(input.bytes);
+      const info: ArtifactInfo = {
+        id: randomUUID(),
+        spaceId: input.spaceId,
+        format,
+        version: 1,
+        fileName: input.fileName,
+        mediaType: input.mediaType,
+        sizeBytes: input.bytes.byteLength,
+        sha256,
+        createdAt: new Date().toISOString(),
+      };
+      this.db
+        .prepare(
+          `INSERT INTO artifacts (id, space_id, report_id, format, version, file_name, media_type, size_bytes, sha256, created_at)
+           VALUES (?, ?, NULL, ?, 1, ?, ?, ?, ?, ?)`,
+        )
+        .run(info.id, info.spaceId, format, info.fileName, info.mediaType, info.sizeBytes, sha256, info.createdAt);
+      return info;
+    });
+  }
+
   private async writeBlob(bytes: Uint8Array): Promise<string> {
     const sha256 = BlobStore.sha256(bytes);
     // A blob already there is normally these very bytes; one that was changed on disk is replaced, so the new
@@ -104,7 +140,9 @@ export class ArtifactStore {
     return sha256;
   }
 
-  /** A space's artifacts (or one report's), by report, then format, oldest version first. */
+  /** A space's artifacts (or one report's), by report (files without one first), then format, oldest version first. */
+  list(filter: { spaceId: string; reportId: string }): ReportArtifactInfo[];
+  list(filter: { spaceId: string; reportId?: string }): ArtifactInfo[];
   list(filter: { spaceId: string; reportId?: string }): ArtifactInfo[] {
     const rows = (
       filter.reportId === undefined
@@ -131,12 +169,12 @@ export class ArtifactStore {
       bytes = new Uint8Array(await readFile(file));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      throw new HearthError('FILE_CORRUPT', `The file of ${describe(info)} is missing from ${file}. Render the report again to make a new version.`, { artifactId: id, file });
+      throw new HearthError('FILE_CORRUPT', `The file of ${describe(info)} is missing from ${file}. ${remedy(info)}`, { artifactId: id, file });
     }
     if (BlobStore.sha256(bytes) !== info.sha256) {
       throw new HearthError(
         'FILE_CORRUPT',
-        `The file of ${describe(info)} was changed on disk since it was rendered (${file} no longer has sha256 ${info.sha256}). Render the report again to make a new version.`,
+        `The file of ${describe(info)} was changed on disk since it was rendered (${file} no longer has sha256 ${info.sha256}). ${remedy(info)}`,
         { artifactId: id, file },
       );
     }
@@ -204,8 +242,8 @@ function toInfo(row: ArtifactRow): ArtifactInfo {
   return {
     id: row.id,
     spaceId: row.space_id,
-    reportId: row.report_id,
-    format: ReportFormat.parse(row.format),
+    ...(row.report_id !== null ? { reportId: row.report_id } : {}),
+    format: ArtifactFormat.parse(row.format),
     version: row.version,
     fileName: row.file_name,
     mediaType: row.media_type,
@@ -216,7 +254,11 @@ function toInfo(row: ArtifactRow): ArtifactInfo {
 }
 
 function describe(info: ArtifactInfo): string {
-  return `${info.fileName} (${info.format}, version ${info.version})`;
+  return info.reportId === undefined ? info.fileName : `${info.fileName} (${info.format}, version ${info.version})`;
+}
+
+function remedy(info: ArtifactInfo): string {
+  return info.reportId === undefined ? 'Make the file again (ask the agent for a new draft).' : 'Render the report again to make a new version.';
 }
 
 async function listDir(folder: string): Promise<string[]> {

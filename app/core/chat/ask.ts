@@ -2,10 +2,13 @@
  * Answers a question from a space's documents. The question and the answer are stored in the
  * conversation; the passages used are the answer's numbered citations (`[n]` ↔ `citations[n-1]`).
  * With a language model the answer is written from the passages; without one — or when the model
- * cannot start — it is extractive: the best passages quoted, streamed the same way.
+ * cannot start — it is extractive: the best passages quoted, streamed the same way. With telemetry, each answer is
+ * a trace (the retrieval and the model call its spans) whose id the answer message keeps.
  */
 import { HearthError, type AnswerEvent, type Citation, type Message, type RetrievalHit } from '../../../schemas/index.js';
 import type { ChatMessage, ChatModel } from '../models/index.js';
+import { attr, retrievalAttributes, type HearthSpan, type Telemetry } from '../telemetry/index.js';
+import { answerInstructions, citePassages, extractiveAnswer, streamAnswer, type AnswerDraft } from './answer-writing.js';
 import type { Conversations } from './conversations.js';
 
 export interface AskDeps {
@@ -14,6 +17,8 @@ export interface AskDeps {
   retrieve(query: string, limit: number): Promise<{ hits: RetrievalHit[]; notices?: string[] }>;
   /** The language model, when one is configured; it is opened only when a question needs it. */
   chatModel?: () => Promise<ChatModel | undefined>;
+  /** Where the answer's trace is kept; without it the answer is not traced. */
+  telemetry?: Telemetry | undefined;
 }
 
 export interface AskRequest {
@@ -29,8 +34,6 @@ const extractivePassages = 3;
 const modelPassages = 6;
 /** Earlier turns a model sees, so follow-up questions make sense. */
 const historyTurns = 6;
-/** Words per streamed delta of an extractive answer. */
-const wordsPerDelta = 6;
 
 export async function* askQuestion(deps: AskDeps, request: AskRequest, signal?: AbortSignal): AsyncGenerator<AnswerEvent, Message> {
   const conversation = request.conversationId
@@ -43,22 +46,44 @@ export async function* askQuestion(deps: AskDeps, request: AskRequest, signal?: 
   const question = deps.conversations.append(conversation.id, { role: 'user', content: request.question, citations: [] });
   yield { type: 'conversation', conversation, question };
 
-  let model: ChatModel | undefined;
-  let modelProblem: string | undefined;
+  const span = deps.telemetry?.startSpan('chat.ask', { spaceId: request.spaceId, attributes: { [attr.conversationId]: conversation.id } });
   try {
-    model = await deps.chatModel?.();
+    let model: ChatModel | undefined;
+    let modelProblem: string | undefined;
+    try {
+      model = await deps.chatModel?.();
+    } catch (error) {
+      modelProblem = (error as Error).message;
+      span?.event('model-unavailable', { message: modelProblem });
+    }
+    if (model && deps.telemetry && span) model = deps.telemetry.traceChatModel(model, span);
+    const { hits, notices = [] } = await retrieved(deps, span, request.question, model ? modelPassages : extractivePassages);
+    for (const notice of notices) yield { type: 'notice', text: notice };
+    const answer = { content: '', citations: [] as Citation[] };
+    if (model && hits.length > 0) {
+      yield* generated(model, history, request.question, hits, answer, signal);
+    } else {
+      span?.set({ [attr.chatExtractive]: true });
+      yield* extractive(hits, answer, signal, modelProblem, request.narrowed === true);
+    }
+    const content = answer.content.trim();
+    return deps.conversations.append(conversation.id, { role: 'assistant', content, citations: answer.citations, notices, traceId: span?.traceId });
   } catch (error) {
-    modelProblem = (error as Error).message;
+    span?.fail(error);
+    throw error;
+  } finally {
+    span?.end();
   }
-  const { hits, notices = [] } = await deps.retrieve(request.question, model ? modelPassages : extractivePassages);
-  for (const notice of notices) yield { type: 'notice', text: notice };
-  const answer = { content: '', citations: [] as Citation[] };
-  if (model && hits.length > 0) {
-    yield* generated(model, history, request.question, hits, answer, signal);
-  } else {
-    yield* extractive(hits, answer, signal, modelProblem, request.narrowed === true);
-  }
-  return deps.conversations.append(conversation.id, { role: 'assistant', content: answer.content.trim(), citations: answer.citations, notices });
+}
+
+/** The retrieval, as a span of the answer's trace when it is traced. */
+async function retrieved(deps: AskDeps, parent: HearthSpan | undefined, query: string, limit: number): ReturnType<AskDeps['retrieve']> {
+  if (!deps.telemetry || !parent) return deps.retrieve(query, limit);
+  return deps.telemetry.inSpan('retrieval', { parent, attributes: { [attr.retrievalLimit]: limit } }, async (span) => {
+    const found = await deps.retrieve(query, limit);
+    span.set({ ...retrievalAttributes(query, found.hits), [attr.retrievalNotices]: found.notices?.length ? found.notices : undefined });
+    return found;
+  });
 }
 
 async function* generated(
@@ -66,79 +91,29 @@ async function* generated(
   history: Message[],
   question: string,
   hits: RetrievalHit[],
-  answer: { content: string; citations: Citation[] },
+  answer: AnswerDraft,
   signal?: AbortSignal,
 ): AsyncGenerator<AnswerEvent> {
-  for (const [i, hit] of hits.entries()) {
-    answer.citations.push(hit.citation);
-    yield { type: 'citation', index: i + 1, citation: hit.citation };
-  }
+  yield* citePassages(hits, answer);
   const passages = hits
     .map((hit, i) => `[${i + 1}] ${[hit.citation.documentName, ...hit.citation.headingPath].join(' › ')}\n${hit.text}`)
     .join('\n\n');
   const messages: ChatMessage[] = [
-    {
-      role: 'system',
-      content:
-        'You answer questions from the user’s own documents. Use only the numbered passages given with the question. ' +
-        'After each claim, cite its passage as [n]. If the passages do not contain the answer, say so plainly. ' +
-        'Answer in the language of the question.',
-    },
+    { role: 'system', content: answerInstructions },
     ...history.map((message) => ({ role: message.role, content: message.content })),
     { role: 'user', content: `Passages:\n\n${passages}\n\nQuestion: ${question}` },
   ];
-  for await (const event of model.chat({ messages, maxTokens: 1024, temperature: 0.2 }, signal ? { signal } : {})) {
-    if (event.type === 'text') {
-      answer.content += event.text;
-      yield { type: 'delta', text: event.text };
-    } else if (event.type === 'finish' && event.reason === 'cancelled') {
-      throw new HearthError('CANCELLED', 'The answer was cancelled.');
-    }
-    // No tools are offered here, so no tool calls come; a warning has no place in the answer's events yet.
-  }
+  yield* streamAnswer(model, messages, answer, signal);
 }
 
-function* extractive(
+function extractive(
   hits: RetrievalHit[],
-  answer: { content: string; citations: Citation[] },
+  answer: AnswerDraft,
   signal: AbortSignal | undefined,
   modelProblem: string | undefined,
   narrowed: boolean,
 ): Generator<AnswerEvent> {
-  const write = function* (text: string): Generator<AnswerEvent> {
-    for (const piece of pieces(text)) {
-      if (signal?.aborted) throw new HearthError('CANCELLED', 'The answer was cancelled.');
-      answer.content += piece;
-      yield { type: 'delta', text: piece };
-    }
-  };
-  if (modelProblem) yield* write(`The language model could not start (${modelProblem}), so this answer quotes the documents instead.\n\n`);
-  if (hits.length === 0) {
-    yield* write(
-      narrowed
-        ? 'Nothing in the filtered documents matches the question. Try other words, or widen the filter to the whole space.'
-        : 'Nothing in this space’s documents matches the question. Try other words, or add documents that cover it.',
-    );
-    return;
-  }
-  if (!modelProblem) yield* write('No language model is configured, so here are the passages that best match the question:\n\n');
-  for (const [i, hit] of hits.entries()) {
-    answer.citations.push(hit.citation);
-    yield { type: 'citation', index: i + 1, citation: hit.citation };
-    const where = [hit.citation.documentName, ...hit.citation.headingPath].join(' › ');
-    yield* write(`[${i + 1}] ${where}\n${quote(hit.text)}\n\n`);
-  }
+  return extractiveAnswer(hits, answer, { signal, modelProblem, narrowed });
 }
-
-function* pieces(text: string): Generator<string> {
-  const words = text.split(/(?<=\s)/);
-  for (let i = 0; i < words.length; i += wordsPerDelta) yield words.slice(i, i + wordsPerDelta).join('');
-}
-
-const quote = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
 
 const titleOf = (question: string) => (question.length > 80 ? `${question.slice(0, 79)}…` : question);

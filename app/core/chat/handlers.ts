@@ -2,6 +2,7 @@
 import type { Lease } from '../lifecycle.js';
 import type { ChatModel, ModelRuntime } from '../models/index.js';
 import type { SpaceIndexes } from '../retrieval/index.js';
+import type { Telemetry } from '../telemetry/index.js';
 import type { SomeHandlers } from '../rpc/index.js';
 import { askQuestion } from './ask.js';
 import type { Conversations } from './conversations.js';
@@ -10,9 +11,11 @@ export interface ChatHandlersDeps {
   conversations: Conversations;
   indexes: SpaceIndexes;
   models: ModelRuntime;
+  /** Each answer is traced here when given. */
+  telemetry?: Telemetry | undefined;
 }
 
-export function chatHandlers({ conversations, indexes, models }: ChatHandlersDeps): SomeHandlers<'conversations.list' | 'conversations.messages' | 'chat.ask'> {
+export function chatHandlers({ conversations, indexes, models, telemetry }: ChatHandlersDeps): SomeHandlers<'conversations.list' | 'conversations.messages' | 'chat.ask'> {
   return {
     'conversations.list': async ({ spaceId }) => conversations.list(spaceId),
     'conversations.messages': async ({ conversationId }) => conversations.messages(conversationId),
@@ -28,6 +31,7 @@ export function chatHandlers({ conversations, indexes, models }: ChatHandlersDep
         conversations,
         retrieve: (query: string, limit: number) => indexes.search(caller, { spaceId: question.spaceId, query, limit, filter }, signal),
         chatModel: async () => (lease = await models.leaseChatModel())?.value,
+        telemetry,
       };
       const narrowed = filter !== undefined && Object.values(filter).some((value) => value !== undefined);
       try {

@@ -2,3 +2,4 @@
 export { Conversations, formatConversationKey } from './conversations.js';
 export { askQuestion, type AskDeps, type AskRequest } from './ask.js';
 export { chatHandlers, type ChatHandlersDeps } from './handlers.js';
+export { answerInstructions, citePassages, extractiveAnswer, streamAnswer, type AnswerDraft, type AnswerWritingEvent } from './answer-writing.js';

@@ -14,11 +14,13 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderPptx } from './pptx.js';
 import type { RenderInput, RenderedFile } from './render-input.js';
+import { markUnsupported, statementsOf, type CitedStatement } from './claim-marks.js';
 import { extractiveNotice, fileNameOf, sourcesOf, type ReportDocument } from './report-document.js';
 
 export type { RenderInput, RenderedFile } from './render-input.js';
 export { schemaIdOf } from './json.js';
 export { sourceLabel } from './report-document.js';
+export { unsupportedNote, type CitedStatement, type ClaimCheck } from './claim-marks.js';
 
 export const mediaTypes: Record<ReportFormat, string> = {
   markdown: 'text/markdown; charset=utf-8',
@@ -61,7 +63,12 @@ export async function renderReport(input: RenderInput, format: ReportFormat, opt
   return file(bytes);
 }
 
-function layOut(input: RenderInput): LaidOut {
+/** The statements of a report that cite passages, as its files lay them out: what the Guard checks. */
+export function citedStatements(input: Pick<RenderInput, 'template' | 'value' | 'evidence' | 'report'>): CitedStatement[] {
+  return statementsOf(layOut(input).sections);
+}
+
+function layOut(input: Pick<RenderInput, 'template' | 'value' | 'evidence' | 'report'>): LaidOut {
   if (input.template.builtIn) {
     if (!isBuiltInTemplateId(input.template.id)) {
       throw new HearthError('NOT_FOUND', `Hearth has no template "${input.template.id}".`, { templateId: input.template.id });
@@ -79,7 +86,7 @@ function documentOf(input: RenderInput, laidOut: LaidOut): ReportDocument {
     date: input.report.createdAt.slice(0, 10),
     ...(input.report.model !== undefined && !input.report.extractive ? { model: input.report.model } : {}),
     ...(input.report.extractive ? { notice: extractiveNotice } : {}),
-    sections: laidOut.sections,
+    sections: markUnsupported(laidOut.sections, input.claimChecks),
     sources: sourcesOf(laidOut.sections, input.evidence),
   });
 }

@@ -12,6 +12,7 @@ import { HearthError, finalJobStates, type ErrorPayload, type JobEvent, type Job
 import type { Db } from '../storage/index.js';
 import type { Caller } from '../team/index.js';
 import { Broker } from './broker.js';
+import { stepsOf, toEvent, toInfo } from './job-info.js';
 import { JobStore, type JobChange, type StoredEvent, type StoredJob } from './job-store.js';
 
 /** One run of a job, as its kind's `run` sees it. */
@@ -32,6 +33,21 @@ export interface JobRun<P, E, S = never> {
   progress(event: E): void;
   /** Writes a step to the journal: the work got this far, and a run after a restart can start from here. */
   step(step: string, detail?: string): void;
+  /**
+   * Pauses the job until `Jobs.resume` (someone answered what it asked): throws a `JobWaits`, which the run lets
+   * through; the job is then `waiting`, its slot is free for the next one, and it runs again — from its own
+   * checkpoint, with `attempt` + 1 — when resumed, after a restart too. Write what it waits for (a progress
+   * event, a checkpoint) before calling this, with no `await` in between, so an answer never finds it running.
+   */
+  wait(): never;
+}
+
+/** Thrown by `JobRun.wait()`: the run pauses, not fails. A kind's code must let it through (rethrow it). */
+export class JobWaits extends Error {
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} waits to be resumed.`);
+    this.name = 'JobWaits';
+  }
 }
 
 /** What to do with a job a restart interrupted. */
@@ -53,6 +69,12 @@ export interface JobKind<P, E, R, S = never> {
   beforeRecovery?(): void | Promise<void>;
   /** After a restart, for a job that was queued or running; without it, the job runs again. */
   recover?(job: { id: string; spaceId: string; params: P; steps: JobRun<P, E, S>['steps'] }): Recovery<R> | Promise<Recovery<R>>;
+  /**
+   * After a restart, for a job left `waiting`: whether its answer was stored already (a crash or a close came
+   * between storing it and `resume`), so it is resumed now instead of waiting for an answer that was given.
+   * Without it, a waiting job stays waiting.
+   */
+  answered?(job: { id: string; spaceId: string }): boolean | Promise<boolean>;
 }
 
 /** A job started this many times, each ended by a crash rather than an orderly close, is given up, so it cannot stop Hearth again. */
@@ -163,7 +185,8 @@ export class Jobs {
   outcome(jobId: string): Promise<unknown> {
     const job = this.store.get(jobId);
     if (!job) return Promise.reject(notFound(jobId));
-    if (isFinal(job.state) || !this.active.has(jobId)) return settledOutcome(job);
+    // A waiting job is nobody's run, yet unfinished: its outcome comes once it is resumed and ends.
+    if (isFinal(job.state) || (!this.active.has(jobId) && job.state !== 'waiting')) return settledOutcome(job);
     let deferred = this.outcomes.get(jobId);
     if (!deferred) this.outcomes.set(jobId, (deferred = defer()));
     return deferred.promise;
@@ -209,11 +232,38 @@ export class Jobs {
     }
   }
 
-  /** Stops a job: a queued one never runs, a running one is stopped and ends `cancelled`; a finished one is left as it is. */
+  /**
+   * Runs a waiting job again (someone answered what it waited for): it is queued, then run by its kind with
+   * `attempt` + 1, from where it paused. A job that is not waiting cannot be resumed (BAD_REQUEST says its state).
+   */
+  resume(jobId: string): JobInfo {
+    if (this.closing) throw new HearthError('CLOSING', 'Hearth is closing; the job was not resumed.');
+    const job = this.store.get(jobId);
+    if (!job) throw notFound(jobId);
+    if (job.state !== 'waiting') {
+      throw new HearthError('BAD_REQUEST', `"${job.title}" is ${job.state}, not waiting, so there is nothing to resume.`, { jobId, state: job.state });
+    }
+    // Stored as waiting but still this process's: it was resumed already and has not started again yet.
+    if (this.active.has(jobId)) throw new HearthError('BAD_REQUEST', `"${job.title}" was resumed already; it goes on in a moment.`, { jobId, state: job.state });
+    const kind = this.kindOf(job.kind);
+    this.write(job.id, { type: 'state', state: 'queued' }, { state: 'queued' });
+    this.active.set(job.id, { job: this.store.get(job.id)!, kind, secret: undefined, controller: new AbortController(), settled: undefined });
+    this.schedule(kind);
+    return this.get(job.id);
+  }
+
+  /**
+   * Stops a job: a queued one never runs, a running one is stopped and a waiting one ends — both `cancelled`;
+   * a finished one is left as it is.
+   */
   async cancel(jobId: string): Promise<JobInfo> {
     const job = this.store.get(jobId);
     if (!job) throw notFound(jobId);
     const active = this.active.get(jobId);
+    if (!active && job.state === 'waiting') {
+      this.finishStored(job.id, 'cancelled', { error: cancelledError(job) });
+      return this.get(jobId);
+    }
     if (!active || isFinal(job.state)) return toInfo(job);
     if (active.settled === undefined) {
       this.active.delete(jobId);
@@ -236,6 +286,24 @@ export class Jobs {
     let ended = 0;
     for (const job of this.store.unfinished()) {
       if (this.active.has(job.id)) continue; // already this process's (recover called again)
+      // A waiting job was not interrupted: it stays waiting for its answer, and the restart is no attempt of it —
+      // unless the answer came in before the restart cut its resume short.
+      if (job.state === 'waiting') {
+        const waitingKind = this.kinds.get(job.kind);
+        let answered = false;
+        try {
+          answered = (await waitingKind?.answered?.({ id: job.id, spaceId: job.spaceId })) ?? false;
+        } catch (error) {
+          // A kind that cannot tell must not stop Hearth from starting: the job stays waiting, and this says why.
+          console.error(`[hearth] Could not tell whether "${job.title}" was answered while Hearth was down; it stays waiting: ${(error as Error).message}`);
+        }
+        if (waitingKind && answered) {
+          this.write(job.id, { type: 'state', state: 'queued' }, { state: 'queued' });
+          this.active.set(job.id, { job: this.store.get(job.id)!, kind: waitingKind, secret: undefined, controller: new AbortController(), settled: undefined });
+          resumed++;
+        }
+        continue;
+      }
       const end = (state: 'done' | 'failed' | 'cancelled', change: { result?: unknown; error?: ErrorPayload }) => {
         this.write(job.id, { type: 'state', state, ...change }, { state, ...change, finished: true });
         ended++;
@@ -340,6 +408,9 @@ export class Jobs {
         signal: controller.signal,
         attempt,
         steps,
+        wait: () => {
+          throw new JobWaits(job.id);
+        },
         progress: (event) => {
           const progress = kind.progress.parse(event);
           this.write(job.id, { type: 'progress', progress }, { progress });
@@ -353,6 +424,12 @@ export class Jobs {
       this.finish(active, 'done', { result: parsed });
     } catch (error) {
       const reason = controller.signal.reason;
+      if (error instanceof JobWaits && error.jobId === job.id && !controller.signal.aborted) {
+        // Paused, not ended: the outcome stays pending, and a pause is no crash, so it does not count towards giving up.
+        this.write(job.id, { type: 'state', state: 'waiting' }, { state: 'waiting' });
+        this.store.uncountStart(job.id);
+        return;
+      }
       if (reason instanceof Interruption && reason.why === 'shutdown') {
         // Left `running` in the store: the next start resumes it, as after a crash. The start does not count
         // towards giving up: only a run that never came back (a crash) says something about the job.
@@ -370,10 +447,14 @@ export class Jobs {
   }
 
   private finish(active: Active, state: 'done' | 'failed' | 'cancelled', change: { result?: unknown; error?: ErrorPayload }): void {
-    this.write(active.job.id, { type: 'state', state, ...change }, { state, ...change, finished: true });
-    const deferred = this.outcomes.get(active.job.id);
+    this.finishStored(active.job.id, state, change);
+  }
+
+  private finishStored(jobId: string, state: 'done' | 'failed' | 'cancelled', change: { result?: unknown; error?: ErrorPayload }): void {
+    this.write(jobId, { type: 'state', state, ...change }, { state, ...change, finished: true });
+    const deferred = this.outcomes.get(jobId);
     if (!deferred) return;
-    this.outcomes.delete(active.job.id);
+    this.outcomes.delete(jobId);
     if (state === 'done') deferred.resolve(change.result);
     else deferred.reject(HearthError.fromPayload(change.error ?? { code: 'INTERNAL', message: 'The job ended without saying why.' }));
   }
@@ -390,35 +471,6 @@ const topicOf = (jobId: string) => `job:${jobId}`;
 const isFinal = (state: JobState) => finalJobStates.includes(state);
 
 const endsJob = (event: JobEvent) => event.type === 'state' && isFinal(event.state);
-
-function toEvent(stored: StoredEvent): JobEvent {
-  return { ...stored.body, jobId: stored.jobId, kind: stored.kind, seq: stored.seq, at: stored.at } as JobEvent;
-}
-
-function toInfo(job: StoredJob): JobInfo {
-  return {
-    id: job.id,
-    kind: job.kind,
-    spaceId: job.spaceId,
-    title: job.title,
-    subject: job.subject,
-    state: job.state,
-    owner: job.owner,
-    createdAt: job.createdAt,
-    updatedAt: job.updatedAt,
-    ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
-    ...(job.progress !== undefined ? { progress: job.progress } : {}),
-    ...(job.result !== undefined ? { result: job.result } : {}),
-    ...(job.error ? { error: job.error } : {}),
-    lastSeq: job.lastSeq,
-  } as JobInfo;
-}
-
-function stepsOf(events: StoredEvent[]): { step: string; detail: string | undefined }[] {
-  return events.flatMap((event) =>
-    event.body.type === 'step' ? [{ step: String(event.body.step), detail: typeof event.body.detail === 'string' ? event.body.detail : undefined }] : [],
-  );
-}
 
 function settledOutcome(job: StoredJob): Promise<unknown> {
   if (job.state === 'done') return Promise.resolve(job.result);

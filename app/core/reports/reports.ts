@@ -16,12 +16,14 @@ import {
   SearchFilter,
   reportJob,
   type ArtifactInfo,
+  type Evidence,
+  type ReportArtifactInfo,
   type JobInfoOf,
   type ReportInfo,
   type ReportSummary,
 } from '../../../schemas/index.js';
 import type { ArtifactInput, ArtifactStore } from '../artifacts/index.js';
-import { formatsOf, renderReport, type RenderedFile } from '../export/index.js';
+import { citedStatements, formatsOf, renderReport, type CitedStatement, type ClaimCheck, type RenderedFile } from '../export/index.js';
 import type { JobKind, JobRun, Jobs } from '../jobs/index.js';
 import type { Lease } from '../lifecycle.js';
 import type { ChatModel, ModelRuntime } from '../models/index.js';
@@ -42,6 +44,11 @@ export interface ReportsDeps {
   models: ModelRuntime;
   jobs: Jobs;
   artifacts: ArtifactStore;
+  /**
+   * The Guard's check of a report's cited statements against its evidence (the agents' capability, handed in
+   * by whoever composes Hearth): unsupported statements are marked in every file. Without it nothing is marked.
+   */
+  verifyCited?: ((statements: CitedStatement[], evidence: Evidence[], signal: AbortSignal | undefined) => Promise<ClaimCheck[]>) | undefined;
 }
 
 const ReportParams = z.object({
@@ -52,6 +59,8 @@ const ReportParams = z.object({
   request: z.string(),
   filter: SearchFilter.optional(),
   formats: z.array(ReportFormat).min(1),
+  /** The agent's tool call that started it, so a resumed run finds this report instead of starting another. */
+  origin: z.object({ runId: z.string(), callKey: z.string() }).optional(),
 });
 type ReportParams = z.infer<typeof ReportParams>;
 
@@ -74,15 +83,32 @@ export class Reports {
    */
   async create(
     caller: Caller,
-    request: { spaceId: string; templateId: string; request: string; filter?: SearchFilter | undefined; formats?: ReportFormat[] | undefined },
+    request: {
+      spaceId: string;
+      templateId: string;
+      request: string;
+      filter?: SearchFilter | undefined;
+      formats?: ReportFormat[] | undefined;
+      origin?: { runId: string; callKey: string } | undefined;
+    },
   ): Promise<JobInfoOf<'report'>> {
     const space = this.deps.spaces.get(request.spaceId);
     const template = await this.templates.resolve(request.spaceId, request.templateId);
     const formats = [...new Set(request.formats ?? formatsOf(template))];
     checkFormats(template, formats);
     if (!template.extractive && !(await this.deps.models.active('llm'))) throw needsModel(template);
-    const params: ReportParams = { reportId: randomUUID(), spaceId: space.id, templateId: template.id, request: request.request, formats, ...(request.filter ? { filter: request.filter } : {}) };
+    const params: ReportParams = { reportId: randomUUID(), spaceId: space.id, templateId: template.id, request: request.request, formats, ...(request.filter ? { filter: request.filter } : {}), ...(request.origin ? { origin: request.origin } : {}) };
     return this.deps.jobs.start('report', { spaceId: space.id, title: `${template.name}: ${clip(request.request, 80)}`, subject: space.name, params, caller });
+  }
+
+  /** The report job an agent's tool call started (any state), if it started one: what a resumed run follows again. */
+  startedBy(spaceId: string, origin: { runId: string; callKey: string }): JobInfoOf<'report'> | undefined {
+    const jobs = this.deps.jobs.list({ spaceId, states: ['queued', 'running', 'waiting', 'done', 'failed', 'cancelled'], kinds: ['report'], limit: 500 });
+    const started = jobs.find((job) => {
+      const params = ReportParams.safeParse(this.deps.jobs.paramsOf(job.id));
+      return params.success && params.data.origin?.runId === origin.runId && params.data.origin.callKey === origin.callKey;
+    });
+    return started as JobInfoOf<'report'> | undefined;
   }
 
   list(spaceId: string): ReportSummary[] {
@@ -96,10 +122,11 @@ export class Reports {
   }
 
   /** Renders a report again in one format: a new version beside the ones before. */
-  async render(reportId: string, format: ReportFormat, signal?: AbortSignal): Promise<ArtifactInfo> {
+  async render(reportId: string, format: ReportFormat, signal?: AbortSignal): Promise<ReportArtifactInfo> {
     const report = this.store.get(reportId);
     checkFormats({ id: report.templateId, builtIn: report.templateBuiltIn, name: report.templateName }, [format]);
-    return this.keep(report, await renderReport(renderInput(report), format, signal ? { signal } : {}), format);
+    const input = renderInput(report, await this.claimChecks(report, signal));
+    return this.keep(report, await renderReport(input, format, signal ? { signal } : {}), format);
   }
 
   async download(artifactId: string): Promise<{ artifact: ArtifactInfo; base64: string }> {
@@ -219,14 +246,22 @@ export class Reports {
     signal: AbortSignal,
   ): Promise<[ReportFormat, RenderedFile][]> {
     const files: [ReportFormat, RenderedFile][] = [];
+    const checks = formats.length > 0 ? await this.claimChecks(report, signal) : undefined;
     for (const [index, format] of formats.entries()) {
       onStep('rendering', { step: 'rendering', fraction: 0.85 + (0.15 * index) / formats.length }, format);
-      files.push([format, await renderReport(renderInput(report), format, { signal })]);
+      files.push([format, await renderReport(renderInput(report, checks), format, { signal })]);
     }
     return files;
   }
 
-  private keep(report: StoredReport, file: RenderedFile, format: ReportFormat): Promise<ArtifactInfo> {
+  /** The Guard's verdicts on the report's cited statements, when a checker was handed in. */
+  private async claimChecks(report: StoredReport, signal: AbortSignal | undefined): Promise<ClaimCheck[] | undefined> {
+    if (!this.deps.verifyCited) return undefined;
+    const statements = citedStatements(renderInput(report));
+    return statements.length > 0 ? this.deps.verifyCited(statements, report.evidence, signal) : [];
+  }
+
+  private keep(report: StoredReport, file: RenderedFile, format: ReportFormat): Promise<ReportArtifactInfo> {
     return this.deps.artifacts.put(this.artifactOf(report, file, format));
   }
 
@@ -235,13 +270,14 @@ export class Reports {
   }
 
   /** A report's files, by format, oldest version first. */
-  private artifactsOf(report: StoredReport): ArtifactInfo[] {
+  private artifactsOf(report: StoredReport): ReportArtifactInfo[] {
     return this.deps.artifacts.list({ spaceId: report.spaceId, reportId: report.id });
   }
 }
 
-function renderInput(report: StoredReport) {
+function renderInput(report: StoredReport, claimChecks?: ClaimCheck[]) {
   return {
+    ...(claimChecks ? { claimChecks } : {}),
     template: { id: report.templateId, name: report.templateName, builtIn: report.templateBuiltIn },
     value: report.value,
     evidence: report.evidence,

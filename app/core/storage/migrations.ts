@@ -254,4 +254,210 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX report_templates_name ON report_templates(space_id, name COLLATE NOCASE);
     `,
   },
+  {
+    version: 9,
+    name: 'telemetry spans; the trace of an answer',
+    sql: `
+      -- OpenTelemetry spans (written when they start, completed when they end), one row each, as the app's trace view reads them: times in epoch
+      -- microseconds (what a waterfall is drawn in), attributes and events as JSON. space_id is the space the
+      -- trace is about (set on the root, copied to its children), so access to a trace is access to its space;
+      -- no foreign key, since a trace outlives nothing it needs and is pruned by age like finished jobs.
+      CREATE TABLE spans (
+        trace_id TEXT NOT NULL,
+        span_id TEXT NOT NULL,
+        parent_span_id TEXT,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        start_us INTEGER NOT NULL,
+        -- NULL while the span is open: a span is written when it starts, so a run killed midway still shows it.
+        end_us INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('unset', 'ok', 'error')),
+        status_message TEXT,
+        attributes TEXT NOT NULL,
+        events TEXT NOT NULL,
+        space_id TEXT,
+        PRIMARY KEY (trace_id, span_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX spans_space ON spans(space_id, start_us);
+      CREATE INDEX spans_start ON spans(start_us);
+      -- The trace an answer was made in, opened from the message.
+      ALTER TABLE messages ADD COLUMN trace_id TEXT;
+    `,
+  },
+  {
+    version: 10,
+    name: 'tasks and calendar events',
+    sql: `
+      -- A space's tasks. A task an agent made keeps the run (job id) and tool call that made it, and its place in
+      -- that call, so a replayed call finds what it made instead of making it again.
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT '',
+        owner TEXT,
+        due TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'done')),
+        origin_run_id TEXT,
+        origin_call_key TEXT,
+        origin_index INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        completed_at TEXT
+      );
+      CREATE INDEX tasks_space ON tasks(space_id, status, due);
+      CREATE INDEX tasks_origin ON tasks(origin_run_id, origin_call_key);
+      -- What a task waits for: tasks of the same space, never a cycle (both checked by Tasks before a row is written).
+      CREATE TABLE task_dependencies (
+        task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        depends_on_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        PRIMARY KEY (task_id, depends_on_id)
+      );
+      CREATE INDEX task_dependencies_target ON task_dependencies(depends_on_id);
+      -- A space's events. A timed event keeps its local start and end and its zone (an IANA name, or a fixed
+      -- offset), so a weekly 09:00 stays at 09:00 across a change of daylight saving time; start_utc and end_utc
+      -- are the first occurrence's instants, for ordering. An all-day event keeps dates (end exclusive). A
+      -- re-import of the same UID (and RECURRENCE-ID, for an override of one occurrence) updates its row.
+      CREATE TABLE calendar_events (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        uid TEXT NOT NULL,
+        recurrence_id TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        location TEXT NOT NULL DEFAULT '',
+        all_day INTEGER NOT NULL CHECK (all_day IN (0, 1)),
+        start_local TEXT NOT NULL,
+        end_local TEXT NOT NULL,
+        time_zone TEXT,
+        start_utc TEXT NOT NULL,
+        end_utc TEXT NOT NULL,
+        recurrence TEXT,
+        exceptions TEXT NOT NULL DEFAULT '[]',
+        busy INTEGER NOT NULL CHECK (busy IN (0, 1)),
+        source TEXT NOT NULL CHECK (source IN ('hearth', 'import')),
+        origin_run_id TEXT,
+        origin_call_key TEXT,
+        origin_index INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (space_id, uid, recurrence_id)
+      );
+      CREATE INDEX calendar_events_space ON calendar_events(space_id, start_utc);
+      CREATE INDEX calendar_events_origin ON calendar_events(origin_run_id, origin_call_key);
+    `,
+  },
+  {
+    version: 11,
+    name: 'tool effects of agent runs; artifacts without a report (email drafts)',
+    rebuildsTables: true,
+    sql: `
+      -- What a side-effecting tool call of an agent run did, by run (its job id) and call key: a resumed run
+      -- that makes the same call again is answered from here instead of doing it twice. input and outcome are
+      -- JSON. No foreign key: a run's record outlives nothing it needs, and goes when the run is pruned.
+      CREATE TABLE tool_effects (
+        run_id TEXT NOT NULL,
+        call_key TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        input TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, call_key)
+      ) WITHOUT ROWID;
+      -- Artifacts (7) rebuilt so a file can be kept without a report (report_id NULL) and as an email draft
+      -- (format 'eml'); every row and index as it was. SQLite cannot change a column or a CHECK in place.
+      CREATE TABLE artifacts_new (
+        id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        report_id TEXT,
+        format TEXT NOT NULL CHECK (format IN ('markdown', 'docx', 'pptx', 'json', 'ics', 'eml')),
+        version INTEGER NOT NULL CHECK (version > 0),
+        file_name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (report_id, format, version)
+      );
+      INSERT INTO artifacts_new (id, space_id, report_id, format, version, file_name, media_type, size_bytes, sha256, created_at)
+        SELECT id, space_id, report_id, format, version, file_name, media_type, size_bytes, sha256, created_at FROM artifacts;
+      DROP TABLE artifacts;
+      ALTER TABLE artifacts_new RENAME TO artifacts;
+      CREATE INDEX artifacts_space ON artifacts(space_id, report_id);
+      CREATE INDEX artifacts_sha ON artifacts(sha256);
+    `,
+  },
+  {
+    version: 12,
+    name: 'checkpoints of agent runs',
+    sql: `
+      -- After every step of a run of an agent's graph, the whole checkpoint (state, next nodes, pending interrupt,
+      -- usage) as JSON, keyed by the conversation's thread key {org:team:channel:thread} and the run's id. Only the
+      -- last checkpoints of a run are kept; the latest is where the run goes on after a restart.
+      CREATE TABLE agent_checkpoints (
+        thread_key TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'interrupted', 'done')),
+        checkpoint TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (thread_key, run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX agent_checkpoints_run ON agent_checkpoints(run_id);
+    `,
+  },
+  {
+    version: 13,
+    name: 'approvals of side effects, standing tool permissions, the agent of an answer',
+    sql: `
+      -- A side effect an agent run asked the user about: what it would call, why, and the answer. The answer is
+      -- written here before the run is resumed, so a crash between the two loses nothing: the resumed run reads
+      -- it. run_id has no foreign key: a run is a job, and jobs are pruned by age on their own.
+      CREATE TABLE approvals (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        call_key TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        input TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'denied')),
+        answered_input TEXT,
+        answered_by TEXT,
+        created_at TEXT NOT NULL,
+        answered_at TEXT,
+        UNIQUE (run_id, call_key)
+      );
+      CREATE INDEX approvals_run ON approvals(run_id, state);
+      -- A tool a user let run without asking, in one space.
+      CREATE TABLE tool_permissions (
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        tool TEXT NOT NULL,
+        granted_by TEXT NOT NULL,
+        granted_at TEXT NOT NULL,
+        PRIMARY KEY (space_id, tool)
+      ) WITHOUT ROWID;
+      -- An agent run's conversation, what it waits for now (the AgentWait a user answers, JSON) and the answer
+      -- given, kept until the resumed run has taken it; and the run's trace, so every attempt joins it.
+      CREATE TABLE agent_runs (
+        run_id TEXT PRIMARY KEY,
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        conversation_id TEXT NOT NULL,
+        wait TEXT,
+        -- The graph's id of the question waited on; the answer is handed back for that question only.
+        interrupt_id TEXT,
+        answer TEXT,
+        answered_by TEXT,
+        trace_id TEXT,
+        span_id TEXT,
+        updated_at TEXT NOT NULL
+      );
+      -- Which agent wrote an answer, in which run, and the Guard's verdicts on its cited claims (JSON).
+      ALTER TABLE messages ADD COLUMN agent TEXT;
+      ALTER TABLE messages ADD COLUMN run_id TEXT;
+      ALTER TABLE messages ADD COLUMN claims TEXT;
+    `,
+  },
 ];

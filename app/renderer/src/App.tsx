@@ -10,6 +10,7 @@ import { PreparationBanner } from './components/header/PreparationBanner.js';
 import { ProblemBanner } from './components/header/ProblemBanner.js';
 import { LibraryColumn } from './components/library/LibraryColumn.js';
 import { ModelsPage } from './components/models/ModelsPage.js';
+import { PlanPage } from './components/planning/PlanPage.js';
 import { ReportsPage } from './components/reports/ReportsPage.js';
 import { useCitationStore } from './state/citation-store.js';
 import { useViewStore } from './state/view-store.js';
@@ -31,6 +32,7 @@ export function App() {
         {citationOpen && view === 'documents' && <CitationPanel />}
       </main>
       <ReportsPage hidden={view !== 'reports'} />
+      <PlanPage hidden={view !== 'plan'} />
       <ModelsPage hidden={view !== 'models'} />
     </div>
   );

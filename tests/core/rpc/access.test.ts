@@ -23,6 +23,8 @@ async function arrange(): Promise<KnownIds> {
   const { result } = await followJob(hearth, job);
   const answer = await rpcStream(hearth, 'chat.ask', { spaceId, question: 'When does the ferry leave?' });
   const report = await followJob(hearth, await hearth.call('reports.create', { spaceId, templateId: 'summary', request: 'the ferry', formats: ['markdown'] }));
+  const agentRun = await hearth.call('agents.run', { spaceId, request: 'When does the ferry leave?' });
+  await followJob(hearth, agentRun);
   return {
     spaceId,
     documentId: result.document.id,
@@ -30,6 +32,9 @@ async function arrange(): Promise<KnownIds> {
     jobId: job.id,
     reportId: report.result.reportId,
     artifactId: report.result.artifacts[0]!.id,
+    traceId: answer.result.traceId!,
+    taskId: hearth.tasks.create(spaceId, { title: 'Book the ferry' }).id,
+    runId: agentRun.id,
     citation: answer.result.citations[0]!,
   };
 }

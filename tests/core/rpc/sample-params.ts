@@ -1,7 +1,7 @@
 /**
  * Valid params for any method of the contract, made from its zod schema (through JSON Schema): the smallest
  * value of every required field, with the ids of real things (a space, a document, a conversation, a job, a
- * report, one of its files) put wherever a field names one. So a test can call every method — including ones
+ * report, one of its files, a trace) put wherever a field names one. So a test can call every method — including ones
  * added later — with params the dispatcher accepts, and see what the access check does.
  */
 import { z } from 'zod';
@@ -14,6 +14,12 @@ export interface KnownIds {
   jobId: string;
   reportId: string;
   artifactId: string;
+  /** The trace of an answer in the space. */
+  traceId: string;
+  /** A task in the space. */
+  taskId: string;
+  /** An agent run (an `agent` job) in the space. */
+  runId: string;
   citation: Citation;
 }
 
@@ -50,6 +56,7 @@ function sample(schema: JsonSchema, root: JsonSchema, known: KnownIds, key: stri
     }
     case 'string':
       if (schema.format === 'date-time') return new Date(0).toISOString();
+      if (schema.format === 'date') return '1970-01-01';
       return 'x'.repeat(Math.max(1, typeof schema.minLength === 'number' ? schema.minLength : 1));
     case 'integer':
     case 'number':

@@ -1,10 +1,11 @@
 /**
  * The client adapter: the one place where the UI talks to the core (with upload-actions.ts for files being
- * added and preparation-actions.ts for a space's search readiness). Components call these actions; the actions
+ * added, preparation-actions.ts for a space's search readiness and agent-actions.ts for questions and runs). Components call these actions; the actions
  * call the client and write what comes back (results and stream events) into the stores.
  */
-import { HearthError, type AnswerEvent, type Citation, type LocatedCitation, type Space } from '../../../../schemas/index.js';
+import { HearthError, type Citation, type LocatedCitation, type Space } from '../../../../schemas/index.js';
 import type { Connection } from '../connection.js';
+import { leaveLiveRun, showAgents } from './agent-actions.js';
 import { useAppStore } from './app-store.js';
 import { useChatStore } from './chat-store.js';
 import { connected, describe, setConnection } from './core-connection.js';
@@ -12,7 +13,7 @@ import { useCitationStore, type CitationPlacement, type CitationView, type Docum
 import { withEntry } from './keyed-record.js';
 import { noFilter } from './library-filter.js';
 import { forgetFetched, refreshSpaces, showProblem, shownDocumentId } from './library-refresh.js';
-import { askScopeOf, useLibraryStore, type Deletion, type DocumentFilter } from './library-store.js';
+import { useLibraryStore, type Deletion, type DocumentFilter } from './library-store.js';
 import { prepareSpace } from './preparation-actions.js';
 import { showReports } from './report-actions.js';
 import { showRunningJobs } from './upload-actions.js';
@@ -20,9 +21,6 @@ import { useSpacesStore } from './spaces-store.js';
 
 const DEFAULT_SPACE_NAME = 'My space';
 const REMEMBERED_SPACE_KEY = 'hearth.currentSpaceId';
-
-/** The answer being streamed; aborting it cancels the work in the core too. */
-let activeAsk: AbortController | undefined;
 
 function client() {
   return connected().client;
@@ -57,14 +55,14 @@ async function createDefaultSpace(): Promise<Space[]> {
 }
 
 export async function selectSpace(spaceId: string): Promise<void> {
-  stopAnswering();
   localStorage.setItem(REMEMBERED_SPACE_KEY, spaceId);
   useSpacesStore.setState({ currentSpaceId: spaceId });
   void prepareSpace(spaceId, 'opening'); // in the background: the first question would wait for it anyway
   void showRunningJobs(spaceId); // files another window (or a restart) is still adding
   void showReports(); // only when the Reports page is on screen; otherwise when it is opened
+  void showAgents(spaceId); // its agents, and a run still going there (replayed from its start)
   useLibraryStore.setState({ documents: [], documentsSpaceId: spaceId, loadingDocuments: true });
-  useChatStore.setState({ conversationId: null, messages: [], pending: null, loadingHistory: true });
+  useChatStore.setState({ conversationId: null, messages: [], loadingHistory: true });
   useCitationStore.setState({ open: null });
   // Projects belong to a space, so the project filter does not carry over; the other filters do.
   useLibraryStore.setState((state) => ({ deletions: {}, reingests: {}, filter: { ...state.filter, project: null } }));
@@ -139,72 +137,11 @@ export function setOnlyFiltered(onlyFiltered: boolean): void {
   useChatStore.setState({ onlyFiltered });
 }
 
-/**
- * Asks a question in the current conversation (or starts one) and streams the answer into the chat store;
- * with "only the filtered documents" on and the library filter narrowing the list, only those are searched.
- */
-export async function ask(question: string): Promise<void> {
-  const spaceId = useSpacesStore.getState().currentSpaceId;
-  const { conversationId, pending, onlyFiltered } = useChatStore.getState();
-  if (!spaceId || (pending && !pending.error)) return;
-  const scope = askScopeOf(useLibraryStore.getState());
-  if (onlyFiltered && scope.kind === 'inexpressible') return; // the toggle says why; asking everything instead would mislead
-  const filter = onlyFiltered && scope.kind === 'filtered' ? scope.filter : undefined;
-  const controller = new AbortController();
-  activeAsk = controller;
-  useChatStore.setState({ pending: { question, text: '', citations: [], notices: [], error: null } });
-  try {
-    const stream = client().stream(
-      'chat.ask',
-      { spaceId, question, ...(conversationId ? { conversationId } : {}), ...(filter ? { filter } : {}) },
-      { signal: controller.signal },
-    );
-    for await (const event of stream) if (!controller.signal.aborted) applyAnswerEvent(event);
-    const answer = await stream.result;
-    if (controller.signal.aborted) return;
-    useChatStore.setState((state) => ({ messages: [...state.messages, answer], pending: null }));
-  } catch (error) {
-    if (controller.signal.aborted) return;
-    useChatStore.setState((state) => ({ pending: state.pending && { ...state.pending, error: describe(error) } }));
-  } finally {
-    if (activeAsk === controller) activeAsk = undefined;
-  }
-}
-
-function applyAnswerEvent(event: AnswerEvent): void {
-  useChatStore.setState((state) => {
-    const pending = state.pending;
-    if (!pending) return {};
-    switch (event.type) {
-      case 'conversation':
-        return {
-          conversationId: event.conversation.id,
-          messages: [...state.messages, event.question],
-          pending: { ...pending, question: null },
-        };
-      case 'citation': {
-        const citations = [...pending.citations];
-        citations[event.index - 1] = event.citation;
-        return { pending: { ...pending, citations } };
-      }
-      case 'delta':
-        return { pending: { ...pending, text: pending.text + event.text } };
-      case 'notice':
-        return { pending: { ...pending, notices: [...pending.notices, event.text] } };
-    }
-  });
-}
-
 /** Leaves the conversation on screen; the next question starts a new one. */
 export function startNewConversation(): void {
-  stopAnswering();
-  useChatStore.setState({ conversationId: null, messages: [], pending: null });
+  leaveLiveRun();
+  useChatStore.setState({ conversationId: null, messages: [] });
   useCitationStore.setState({ open: null });
-}
-
-function stopAnswering(): void {
-  activeAsk?.abort();
-  activeAsk = undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import { connected, describe } from './core-connection.js';
 import { useAppStore } from './app-store.js';
 import { modelKey, useModelsStore, type ModelCheck, type ModelImport, type ModelKey } from './models-store.js';
 import { prepareCurrentSpaceForNewEmbedder } from './preparation-actions.js';
+import { showPlan } from './planning-actions.js';
 import { showReports } from './report-actions.js';
 import { useViewStore, type View } from './view-store.js';
 
@@ -26,6 +27,7 @@ export function showView(view: View): void {
   useViewStore.setState({ view });
   if (view === 'models') void loadModels();
   if (view === 'reports') void showReports();
+  if (view === 'plan') void showPlan();
 }
 
 export async function loadModels(): Promise<void> {

@@ -1,7 +1,7 @@
-/** Which page the window shows: the documents and chat, the reports, or the model library. All stay mounted, so switching keeps their state. */
+/** Which page the window shows: the documents and chat, the reports, the plan (tasks and calendar), or the model library. All stay mounted, so switching keeps their state. */
 import { create } from 'zustand';
 
-export type View = 'documents' | 'reports' | 'models';
+export type View = 'documents' | 'reports' | 'plan' | 'models';
 
 interface ViewState {
   view: View;

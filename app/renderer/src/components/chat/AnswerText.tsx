@@ -3,7 +3,8 @@
  * A deliberately small subset of Markdown — what answers use today — that also reads well half-streamed.
  */
 import type { ReactNode } from 'react';
-import type { Citation } from '../../../../../schemas/index.js';
+import type { Citation, ClaimVerdict } from '../../../../../schemas/index.js';
+import { withClaimMarks } from '../agents/claim-marks.js';
 import { CitationChip } from './CitationChip.js';
 
 interface Props {
@@ -12,6 +13,8 @@ interface Props {
   citations: ReadonlyArray<Citation | undefined>;
   /** Shown at the end of the last block (the streaming cursor). */
   trailing?: ReactNode;
+  /** Claims the Guard found unsupported or partly supported, marked where they are. */
+  doubtful?: readonly ClaimVerdict[];
 }
 
 interface Block {
@@ -19,14 +22,14 @@ interface Block {
   lines: string[];
 }
 
-export function AnswerText({ text, citations, trailing }: Props) {
+export function AnswerText({ text, citations, trailing, doubtful = [] }: Props) {
   const blocks = blocksOf(text);
   return (
     <>
       {blocks.map((block, position) => {
         const content = (
           <>
-            {withChips(block.lines.join('\n'), citations)}
+            {withClaimMarks(block.lines.join('\n'), doubtful, (part) => withChips(part, citations))}
             {position === blocks.length - 1 && trailing}
           </>
         );

@@ -1,5 +1,6 @@
 /** The middle column: the conversation with the documents, and the question box. */
 import { startNewConversation } from '../../state/actions.js';
+import { useAgentsStore } from '../../state/agents-store.js';
 import { useChatStore } from '../../state/chat-store.js';
 import { AnswerWaitNotice } from './AnswerWaitNotice.js';
 import { AskScope } from './AskScope.js';
@@ -7,7 +8,9 @@ import { MessageList } from './MessageList.js';
 import { QuestionForm } from './QuestionForm.js';
 
 export function ChatColumn() {
-  const hasConversation = useChatStore((state) => state.messages.length > 0 || state.pending !== null);
+  const hasMessages = useChatStore((state) => state.messages.length > 0);
+  const hasRun = useAgentsStore((state) => state.live !== null);
+  const hasConversation = hasMessages || hasRun;
   return (
     <section className="column chat" aria-labelledby="chat-title">
       <div className="chat__head">

@@ -1,6 +1,8 @@
-/** The question box: Enter asks, Shift+Enter adds a line. */
+/** The question box: Enter asks, Shift+Enter adds a line; `/plan`, `/report`, `/ask` or an `@agent` pick the agent. */
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
-import { ask } from '../../state/actions.js';
+import { askAgents } from '../../state/agent-actions.js';
+import { isFinished } from '../../state/agent-run.js';
+import { useAgentsStore } from '../../state/agents-store.js';
 import { useAppStore } from '../../state/app-store.js';
 import { useChatStore } from '../../state/chat-store.js';
 import { askScopeOf, useLibraryStore } from '../../state/library-store.js';
@@ -8,7 +10,9 @@ import { useSpacesStore } from '../../state/spaces-store.js';
 
 export function QuestionForm() {
   const [question, setQuestion] = useState('');
-  const answering = useChatStore((state) => state.pending !== null && state.pending.error === null);
+  const answering = useAgentsStore((state) => state.live !== null && !isFinished(state.live) && state.live.error === undefined);
+  // A run waiting for an approval or an answer is waiting on the user, not working: the card in the chat says what for.
+  const waitingForYou = useAgentsStore((state) => state.live?.state === 'waiting');
   const hasSpace = useSpacesStore((state) => state.currentSpaceId !== null);
   const connected = useAppStore((state) => state.connection === 'ready');
   // "Only the filtered documents" with a filter no search can express (AskScope says why): nothing to ask yet.
@@ -24,7 +28,7 @@ export function QuestionForm() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!canAsk) return;
-    void ask(question.trim());
+    askAgents(question.trim());
     setQuestion('');
   };
   const keyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -46,7 +50,7 @@ export function QuestionForm() {
         placeholder={
           onlyFiltered && filteredCount !== null
             ? `Ask a question about the ${filteredCount} filtered ${filteredCount === 1 ? 'document' : 'documents'}…`
-            : 'Ask a question about the documents in this space…'
+            : 'Ask about the documents in this space, or /plan, /report…'
         }
         value={question}
         maxLength={8000}
@@ -54,7 +58,7 @@ export function QuestionForm() {
         onKeyDown={keyDown}
       />
       <button type="submit" className="button button--primary" data-testid="ask-button" disabled={!canAsk}>
-        {answering ? 'Answering…' : 'Ask'}
+        {waitingForYou ? 'Waiting for you…' : answering ? 'Answering…' : 'Ask'}
       </button>
     </form>
   );

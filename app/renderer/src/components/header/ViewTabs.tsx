@@ -1,10 +1,11 @@
-/** Switches the window between the documents and chat, the Reports page, and the Models page. */
+/** Switches the window between the documents and chat, the Reports page, the Plan page (tasks and calendar), and the Models page. */
 import { showView } from '../../state/model-actions.js';
 import { useViewStore, type View } from '../../state/view-store.js';
 
 const TABS: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'documents', label: 'Documents' },
   { view: 'reports', label: 'Reports' },
+  { view: 'plan', label: 'Plan' },
   { view: 'models', label: 'Models' },
 ];
 
