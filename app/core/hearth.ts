@@ -24,7 +24,7 @@ import { hearthVersion } from './package-root.js';
 import { DisposableStore, toDisposable } from './lifecycle.js';
 import { BlobStore, DataLock, Settings, openDatabase, type Db } from './storage/index.js';
 import { Telemetry, tracesHandlers } from './telemetry/index.js';
-import { ToolRegistry, createTools } from './tools/index.js';
+import { ToolRegistry, createTools, userDateDefaults } from './tools/index.js';
 
 export interface HearthOptions {
   dataDir: string;
@@ -119,7 +119,7 @@ export class Hearth implements AsyncDisposable {
     this.calendar = new Calendar(db);
     this.tools = new ToolRegistry(
       db,
-      createTools({ indexes: this.indexes, documents: this.documents, replacements: this.replacements, tasks: this.tasks, calendar: this.calendar, reports: this.reports, jobs: this.jobs, artifacts: this.artifacts, telemetry: this.telemetry }),
+      createTools({ indexes: this.indexes, documents: this.documents, replacements: this.replacements, tasks: this.tasks, calendar: this.calendar, reports: this.reports, jobs: this.jobs, artifacts: this.artifacts, telemetry: this.telemetry, settings: userDateDefaults() }),
       this.telemetry,
     );
     this.agents = new Agents({

@@ -40,6 +40,23 @@ export interface DateCalcDefaults {
   timeZone?: string | undefined;
 }
 
+/**
+ * The user's country and time zone: `HEARTH_COUNTRY` and `HEARTH_TIME_ZONE` when set, else the machine's own (its
+ * locale's region, its zone) — what a person at this desktop means by "business days" and "at 10:00".
+ */
+export function userDateDefaults(env: NodeJS.ProcessEnv = process.env): DateCalcDefaults {
+  const system = Intl.DateTimeFormat().resolvedOptions();
+  const country = env.HEARTH_COUNTRY ?? new Intl.Locale(system.locale).maximize().region;
+  const timeZone = env.HEARTH_TIME_ZONE ?? system.timeZone;
+  if (env.HEARTH_COUNTRY !== undefined && !/^[A-Za-z]{2}$/.test(env.HEARTH_COUNTRY)) {
+    throw new HearthError('BAD_REQUEST', `HEARTH_COUNTRY must be a two-letter country code such as RU or US, not "${env.HEARTH_COUNTRY}".`);
+  }
+  if (env.HEARTH_TIME_ZONE !== undefined && !IANAZone.isValidZone(env.HEARTH_TIME_ZONE)) {
+    throw new HearthError('BAD_REQUEST', `HEARTH_TIME_ZONE must be an IANA time zone such as Europe/Moscow, not "${env.HEARTH_TIME_ZONE}".`);
+  }
+  return { ...(country ? { country: country.toUpperCase() } : {}), ...(timeZone && IANAZone.isValidZone(timeZone) ? { timeZone } : {}) };
+}
+
 export function dateCalcTool(defaults: DateCalcDefaults = {}): Tool<DateCalcInput, Record<string, unknown>> {
   return {
     name: 'date_calc',

@@ -24,7 +24,7 @@ export type { Tool, ToolContext, ToolOutcome } from './tool.js';
 export { ToolRegistry, changesThings, type CheckedCall, type ToolCall, type ToolCallOutcome } from './registry.js';
 export { searchTool, type FoundPassage } from './search-tool.js';
 export { readDocumentTool, maxReadChars, type ReadOutput, type ReadPassage } from './read-document-tool.js';
-export { dateCalcTool, type DateCalcDefaults } from './date-calc.js';
+export { dateCalcTool, userDateDefaults, type DateCalcDefaults } from './date-calc.js';
 export { HolidayCalendar, type Holiday } from './holiday-calendar.js';
 export { reportTool, type ReportToolOutput } from './report-tool.js';
 export { exportTool, type ExportOutput } from './export-tool.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localOwner } from '../../../app/core/index.js';
 import { openDatabase, type Db } from '../../../app/core/storage/index.js';
 import { Telemetry } from '../../../app/core/telemetry/index.js';
-import { ToolRegistry, dateCalcTool, type ToolCallOutcome } from '../../../app/core/tools/index.js';
+import { ToolRegistry, dateCalcTool, userDateDefaults, type ToolCallOutcome } from '../../../app/core/tools/index.js';
 import { makeTempDir } from '../../fixtures/temp-dir.js';
 
 let temp: { dir: string; cleanup(): Promise<void> };
@@ -117,5 +117,15 @@ describe('what it refuses', () => {
 
   it('refuses a day that is not in the calendar before running', async () => {
     expect(await call({ operation: 'is_business_day', date: '2027-02-29' })).toMatchObject({ ok: false, problem: 'invalid-input', error: expect.stringMatching(/\n\/date: /) });
+  });
+});
+
+describe('the user’s defaults', () => {
+  it('come from HEARTH_COUNTRY and HEARTH_TIME_ZONE, else the machine’s locale and zone; a bad value is named', () => {
+    expect(userDateDefaults({ HEARTH_COUNTRY: 'ru', HEARTH_TIME_ZONE: 'Europe/Moscow' })).toEqual({ country: 'RU', timeZone: 'Europe/Moscow' });
+    const system = Intl.DateTimeFormat().resolvedOptions();
+    expect(userDateDefaults({})).toMatchObject({ timeZone: system.timeZone });
+    expect(() => userDateDefaults({ HEARTH_COUNTRY: 'Russia' })).toThrow(/HEARTH_COUNTRY .* "Russia"/);
+    expect(() => userDateDefaults({ HEARTH_TIME_ZONE: 'Moscow' })).toThrow(/HEARTH_TIME_ZONE .* "Moscow"/);
   });
 });
