@@ -28,7 +28,7 @@ const DateCalcInput = z.object({
   days: amount(36500),
   hours: amount(876000),
   business_days: amount(10000).describe('Working days: weekends and the country’s public holidays are skipped.'),
-  country: CountryCode.optional().describe('The country whose public holidays count (RU, US, …); default the user’s.'),
+  country: CountryCode.optional().describe('The country whose public holidays count (RU, US, …): the one the documents’ terms are under; default the user’s.'),
   region: RegionCode.optional().describe('A region of the country with holidays of its own (US: CA, NY; DE: BY).'),
 });
 type DateCalcInput = z.infer<typeof DateCalcInput>;
