@@ -6,8 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Calendar } from '../../../app/core/planning/index.js';
-import { HearthError } from '../../../schemas/index.js';
-import { usePlanningStore } from '../../fixtures/planning-store.js';
+import { refusal, usePlanningStore } from '../../fixtures/planning-store.js';
 
 const store = usePlanningStore();
 let calendar: Calendar;
@@ -98,16 +97,6 @@ function userCalendar(standupTitle = 'Standup'): string {
     'END:VEVENT',
     'END:VCALENDAR',
   );
-}
-
-function refusal(work: () => unknown): HearthError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof HearthError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('importing a user’s .ics', () => {

@@ -8,8 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Calendar } from '../../../app/core/planning/index.js';
 import { Spaces } from '../../../app/core/spaces/index.js';
 import { type Db } from '../../../app/core/storage/index.js';
-import { HearthError } from '../../../schemas/index.js';
-import { usePlanningStore } from '../../fixtures/planning-store.js';
+import { refusal, usePlanningStore } from '../../fixtures/planning-store.js';
 
 const store = usePlanningStore();
 let db: Db;
@@ -25,16 +24,6 @@ function readBack(text: string) {
     const event = new ICAL.Event(vevent);
     return { vevent, event, uid: event.uid, title: event.summary, start: event.startDate, end: event.endDate };
   });
-}
-
-function refusal(work: () => unknown): HearthError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof HearthError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('the calendar', () => {

@@ -5,24 +5,13 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Tasks } from '../../../app/core/planning/index.js';
-import { HearthError } from '../../../schemas/index.js';
-import { usePlanningStore } from '../../fixtures/planning-store.js';
+import { refusal, usePlanningStore } from '../../fixtures/planning-store.js';
 
 const store = usePlanningStore();
 let tasks: Tasks;
 let spaceId: string;
 let otherSpaceId: string;
 beforeEach(() => ({ tasks, spaceId, otherSpaceId } = store));
-
-function refusal(work: () => unknown): HearthError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof HearthError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('tasks', () => {
   it('keeps a task with its owner, due date, dependencies and the run that made it', () => {
