@@ -17,7 +17,7 @@ import { failStep, plannerAnswer, writePlan } from './planner.js';
 import { runRag } from './rag-agent.js';
 import { awaitReport, startReport } from './report-agent.js';
 import { routeRequest } from './router.js';
-import { runChannels, type RunState } from './run-state.js';
+import { RunState, runChannels } from './run-state.js';
 import { act, gate, think } from './tool-loop.js';
 
 export interface OrchestratorDeps {
@@ -43,7 +43,7 @@ export function orchestratorGraph(deps: OrchestratorDeps): CompiledGraph<RunStat
   const loop = { registry: deps.registry, approvals: deps.approvals };
   const reportDeps = { reports: deps.reports, jobs: deps.jobs };
 
-  return new StateGraph<RunState>({ channels: runChannels })
+  return new StateGraph<RunState>({ channels: runChannels, schema: RunState })
     .addNode(
       'route',
       withContext(async (state, ctx, node) => {

@@ -3,15 +3,18 @@
  * `agents.pending` answers without reading the journal), the answer a user gave (written before the job is
  * resumed, taken by the resumed run), and the run's trace, so every attempt after a pause or a restart joins it.
  */
+import { z } from 'zod';
 import { AgentWait, HearthError } from '../../../schemas/index.js';
 import type { Db } from '../storage/index.js';
 import type { SpanParent } from '../telemetry/index.js';
 
 /** The answer to a wait, as the run reads it when it goes on. */
-export type RunAnswer =
-  | { kind: 'approval'; approvalId: string }
-  | { kind: 'limit'; decision: 'continue' | 'stop' }
-  | { kind: 'input'; text: string };
+const RunAnswer = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('approval'), approvalId: z.string() }),
+  z.object({ kind: z.literal('limit'), decision: z.enum(['continue', 'stop']) }),
+  z.object({ kind: z.literal('input'), text: z.string() }),
+]);
+export type RunAnswer = z.infer<typeof RunAnswer>;
 
 export interface RunRecord {
   runId: string;
@@ -57,7 +60,7 @@ export class RunRecords {
       conversationId: row.conversation_id,
       ...(wait?.success ? { wait: wait.data } : {}),
       ...(row.interrupt_id ? { interruptId: row.interrupt_id } : {}),
-      ...(row.answer ? { answer: JSON.parse(row.answer) as RunAnswer } : {}),
+      ...(row.answer ? { answer: RunAnswer.parse(JSON.parse(row.answer)) } : {}),
       ...(row.answered_by ? { answeredBy: row.answered_by } : {}),
       ...(row.trace_id && row.span_id ? { trace: { traceId: row.trace_id, spanId: row.span_id } } : {}),
     };
