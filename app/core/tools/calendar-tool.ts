@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { HearthError, type CalendarEvent, type EventInput, type Occurrence } from '../../../schemas/index.js';
 import type { Calendar } from '../planning/index.js';
 import { originOf } from './tasks-tool.js';
-import type { Tool, ToolContext, ToolOutcome } from './tool.js';
+import { requireRole, type Tool, type ToolContext, type ToolOutcome } from './tool.js';
 import { IsoDate, TimeOfDay, TimeZoneName, text } from './tool-input.js';
 
 /** A date, or a local date-time read in `time_zone`: what a model writes most reliably. */
@@ -80,12 +80,12 @@ export function calendarTool(calendar: Calendar): Tool<CalendarInput, Record<str
         case 'add':
           return add(calendar, input.events, ctx, input);
         case 'list': {
-          needs(ctx, 'viewer');
+          requireRole(ctx, 'viewer', 'the calendar');
           const { occurrences } = calendar.list(ctx.spaceId, rangeOf(input));
           return { output: { occurrences: occurrences.map(lineOf) }, summary: `${occurrences.length} event${occurrences.length === 1 ? '' : 's'} from ${input.from} to ${input.to}` };
         }
         case 'free_slots': {
-          needs(ctx, 'viewer');
+          requireRole(ctx, 'viewer', 'the calendar');
           const slots = calendar.freeSlots(ctx.spaceId, {
             ...rangeOf(input),
             durationMinutes: input.duration_minutes,
@@ -94,7 +94,7 @@ export function calendarTool(calendar: Calendar): Tool<CalendarInput, Record<str
           return { output: { slots }, summary: `${slots.length} free slot${slots.length === 1 ? '' : 's'} of ${input.duration_minutes} min or more` };
         }
         case 'conflicts': {
-          needs(ctx, 'viewer');
+          requireRole(ctx, 'viewer', 'the calendar');
           const conflicts = calendar.conflicts(ctx.spaceId, rangeOf(input));
           return {
             output: { conflicts: conflicts.map((conflict) => ({ first: lineOf(conflict.first), second: lineOf(conflict.second), overlap_minutes: conflict.overlapMinutes })) },
@@ -102,7 +102,7 @@ export function calendarTool(calendar: Calendar): Tool<CalendarInput, Record<str
           };
         }
         case 'export_ics': {
-          needs(ctx, 'viewer');
+          requireRole(ctx, 'viewer', 'the calendar');
           if ((input.from === undefined) !== (input.to === undefined)) throw new HearthError('BAD_REQUEST', 'export_ics takes both from and to, or neither.');
           const ics = calendar.exportIcs(ctx.spaceId, input.from && input.to ? { from: input.from, to: input.to } : undefined);
           const events = (ics.match(/^BEGIN:VEVENT/gm) ?? []).length;
@@ -117,7 +117,7 @@ export function calendarTool(calendar: Calendar): Tool<CalendarInput, Record<str
 }
 
 function add(calendar: Calendar, drafts: z.infer<typeof EventDraft>[], ctx: ToolContext, input: CalendarInput): ToolOutcome<Record<string, unknown>> {
-  needs(ctx, 'editor');
+  requireRole(ctx, 'editor', 'the calendar');
   const origin = originOf(ctx, input);
   const already = calendar.madeBy(origin);
   const made = already.length > 0 ? already : calendar.addMany(ctx.spaceId, drafts.map(inputOf), origin);
@@ -143,12 +143,6 @@ function inputOf(draft: z.infer<typeof EventDraft>): EventInput {
 
 function rangeOf(input: { from: string; to: string; time_zone?: string | undefined }) {
   return { from: input.from, to: input.to, ...(input.time_zone !== undefined ? { timeZone: input.time_zone } : {}) };
-}
-
-function needs(ctx: ToolContext, role: 'viewer' | 'editor'): void {
-  if (!ctx.caller.can(role, ctx.spaceId)) {
-    throw new HearthError('FORBIDDEN', `${ctx.caller.name} may not ${role === 'editor' ? 'change' : 'read'} the calendar of this space (needs the ${role} role).`);
-  }
 }
 
 function lineOf(occurrence: Occurrence) {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { HearthError, type PlanningOrigin, type TaskInfo, type TaskInput } from '../../../schemas/index.js';
 import type { Tasks } from '../planning/index.js';
-import type { Tool, ToolContext, ToolOutcome } from './tool.js';
+import { requireRole, type Tool, type ToolContext, type ToolOutcome } from './tool.js';
 import { EntityId, IsoDate, text } from './tool-input.js';
 
 const TaskDraft = z.object({
@@ -83,7 +83,7 @@ export function tasksTool(tasks: Tasks): Tool<TasksInput, { tasks: TaskLine[] }>
         case 'create':
           return create(tasks, input.tasks, ctx, originOf(ctx, input));
         case 'update': {
-          needs(ctx, 'editor');
+          requireRole(ctx, 'editor', 'the tasks');
           const task = taskInSpace(tasks, input.task_id, ctx);
           const dependsOn = input.depends_on && resolveReferences(tasks, ctx.spaceId, input.depends_on, task.title);
           const updated = tasks.update(task.id, {
@@ -96,12 +96,12 @@ export function tasksTool(tasks: Tasks): Tool<TasksInput, { tasks: TaskLine[] }>
           return { output: { tasks: [lineOf(updated)] }, summary: `updated "${updated.title}"`, made: { taskIds: [updated.id] } };
         }
         case 'complete': {
-          needs(ctx, 'editor');
+          requireRole(ctx, 'editor', 'the tasks');
           const task = tasks.complete(taskInSpace(tasks, input.task_id, ctx).id, input.done ?? true);
           return { output: { tasks: [lineOf(task)] }, summary: `${task.status === 'done' ? 'completed' : 'reopened'} "${task.title}"`, made: { taskIds: [task.id] } };
         }
         case 'list': {
-          needs(ctx, 'viewer');
+          requireRole(ctx, 'viewer', 'the tasks');
           const found = tasks.list(ctx.spaceId, { ...(input.status ? { status: input.status } : {}), ...(input.owner ? { owner: input.owner } : {}) });
           return { output: { tasks: found.map(lineOf) }, summary: `${found.length} task${found.length === 1 ? '' : 's'}` };
         }
@@ -111,7 +111,7 @@ export function tasksTool(tasks: Tasks): Tool<TasksInput, { tasks: TaskLine[] }>
 }
 
 function create(tasks: Tasks, drafts: z.infer<typeof TaskDraft>[], ctx: ToolContext, origin: PlanningOrigin): ToolOutcome<{ tasks: TaskLine[] }> {
-  needs(ctx, 'editor');
+  requireRole(ctx, 'editor', 'the tasks');
   const already = tasks.madeBy(origin);
   if (already.length > 0) {
     return { output: { tasks: already.map(lineOf) }, summary: `${already.length} task${already.length === 1 ? '' : 's'} already created by this call`, made: { taskIds: already.map((task) => task.id) } };
@@ -150,12 +150,6 @@ function taskInSpace(tasks: Tasks, taskId: string, ctx: ToolContext): TaskInfo {
   // A task of another space is not this run's to see: it is reported as missing, not as forbidden.
   if (!task || task.spaceId !== ctx.spaceId) throw new HearthError('NOT_FOUND', `There is no task ${taskId} in this space. List the tasks to see their ids.`, { taskId });
   return task;
-}
-
-function needs(ctx: ToolContext, role: 'viewer' | 'editor'): void {
-  if (!ctx.caller.can(role, ctx.spaceId)) {
-    throw new HearthError('FORBIDDEN', `${ctx.caller.name} may not ${role === 'editor' ? 'change' : 'read'} the tasks of this space (needs the ${role} role).`);
-  }
 }
 
 function lineOf(task: TaskInfo): TaskLine {

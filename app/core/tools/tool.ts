@@ -4,6 +4,7 @@
  * granted it a standing permission, and is done at most once per run and call key).
  */
 import type { z } from 'zod';
+import { HearthError } from '../../../schemas/index.js';
 import type { Caller } from '../team/index.js';
 import type { SpanParent } from '../telemetry/index.js';
 
@@ -48,4 +49,11 @@ export interface Tool<I = any, O = unknown> {
    */
   sideEffectsOf?(input: I): boolean;
   run(input: I, ctx: ToolContext): Promise<ToolOutcome<O>>;
+}
+
+/** Refuses a call whose caller lacks `role` in the run's space: `what` names what it would read or change ("the tasks"). */
+export function requireRole(ctx: ToolContext, role: 'viewer' | 'editor', what: string): void {
+  if (!ctx.caller.can(role, ctx.spaceId)) {
+    throw new HearthError('FORBIDDEN', `${ctx.caller.name} may not ${role === 'editor' ? 'change' : 'read'} ${what} of this space (needs the ${role} role).`);
+  }
 }
