@@ -7,12 +7,12 @@
  * Milestone plan (its own approval card), whose DOCX (opened by LibreOffice) and ICS (read by ical.js), opened from
  * the run's answer, carry the dates date_calc gave; the Plan page lists the tasks and entries.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ICAL from 'ical.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startV1Server, type V1Server } from '../core/models/v1-server.js';
+import { startV1Server, writeV1Library, type V1Server } from '../core/models/v1-server.js';
 import { convertToPdf, flatText, readPdfText } from '../fixtures/libreoffice.js';
 import { ScriptedChatModel } from '../fixtures/scripted-models.js';
 import { dropFiles, openAppSession, type AppSession } from './app-session.js';
@@ -33,12 +33,7 @@ beforeAll(async () => {
   const model = new ScriptedChatModel((request) => planner.turn(request), { pieceDelayMs: 1 });
   v1 = await startV1Server({ scripted: model });
   session = await openAppSession('agents-milestone', {
-    prepare: async (tmp) => {
-      const library = path.join(tmp, 'models');
-      await mkdir(library, { recursive: true });
-      await writeFile(path.join(library, 'models.toml'), `[llm.default]\nprovider = "openai"\nurl = "${v1.url}"\nmodel = "scripted"\n`);
-      return { modelLibrary: library };
-    },
+    prepare: async (tmp) => ({ modelLibrary: await writeV1Library(path.join(tmp, 'models'), v1) }),
   });
   page = session.page;
   await mkdir(path.join(repoRoot, 'tests/artifacts'), { recursive: true });

@@ -6,11 +6,11 @@
  * a summary that never validates fails showing its last errors; a report cancelled while it is drafted stops;
  * neither keeps anything.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startV1Server, type V1Server } from '../core/models/v1-server.js';
+import { startV1Server, writeV1Library, type V1Server } from '../core/models/v1-server.js';
 import { ScriptedChatModel } from '../fixtures/scripted-models.js';
 import { dropFiles, openAppSession, type AppSession } from './app-session.js';
 import { fieldGuide } from './fixtures.js';
@@ -68,12 +68,7 @@ beforeAll(async () => {
   );
   v1 = await startV1Server({ scripted: model });
   session = await openAppSession('reports-model', {
-    prepare: async (tmp) => {
-      const library = path.join(tmp, 'models');
-      await mkdir(library, { recursive: true });
-      await writeFile(path.join(library, 'models.toml'), `[llm.default]\nprovider = "openai"\nurl = "${v1.url}"\nmodel = "scripted"\n`);
-      return { modelLibrary: library };
-    },
+    prepare: async (tmp) => ({ modelLibrary: await writeV1Library(path.join(tmp, 'models'), v1) }),
   });
   page = session.page;
 }, 120_000);

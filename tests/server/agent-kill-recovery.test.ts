@@ -5,7 +5,6 @@
  * processes (bin/hearth.js serve), real sockets, real stores; the model is a scripted planner served over
  * Hearth's own /v1 in this process and configured in models.toml as a user does it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
@@ -14,7 +13,7 @@ import { createHearth } from '../../app/core/index.js';
 import { HearthClient } from '../../app/renderer/src/client/hearth-client.js';
 import { WsTransport } from '../../app/renderer/src/client/ws-transport.js';
 import type { AgentWait, JobInfoOf } from '../../schemas/index.js';
-import { startV1Server, type V1Server } from '../core/models/v1-server.js';
+import { startV1Server, writeV1Library, type V1Server } from '../core/models/v1-server.js';
 import { MilestonePlanner, contracts, deliveryDue, planRequest } from '../e2e/milestone-story.js';
 import { startHearthServe, type ServingHearth } from '../fixtures/cli.js';
 import { ScriptedChatModel } from '../fixtures/scripted-models.js';
@@ -33,9 +32,8 @@ beforeAll(async () => {
   temp = await makeTempDir('hearth-agent-kill-');
   dataDir = path.join(temp.dir, 'data');
   library = path.join(temp.dir, 'library');
-  await mkdir(library, { recursive: true });
   v1 = await startV1Server({ scripted: new ScriptedChatModel((request) => planner.turn(request)) });
-  await writeFile(path.join(library, 'models.toml'), `[llm.default]\nprovider = "openai"\nurl = "${v1.url}"\nmodel = "scripted"\n`);
+  await writeV1Library(library, v1);
 });
 
 afterAll(async () => {
