@@ -49,6 +49,8 @@ export async function openAppSession(
 
 /** Drops files on the drop zone the way the OS does: a real DataTransfer carried by dragenter, dragover and drop. */
 export async function dropFiles(page: Page, files: Array<{ name: string; bytes: number[] }>): Promise<void> {
+  // As a user would, wait until the zone takes files (connected, a space open): a drop before that is refused.
+  await page.locator('[data-testid="drop-zone"][data-ready="true"]').waitFor({ timeout: 60_000 });
   const dataTransfer = await page.evaluateHandle((list) => {
     const transfer = new DataTransfer();
     for (const file of list) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name));

@@ -31,12 +31,19 @@ export function DropZone() {
     <div
       className={dragging ? 'drop-zone drop-zone--active' : 'drop-zone'}
       data-testid="drop-zone"
+      data-ready={canAdd}
       onDragEnter={over}
       onDragOver={over}
       onDragLeave={leave}
       onDrop={drop}
     >
-      <p className="drop-zone__hint">Drop documents here — PDF, Word, Excel, CSV, PowerPoint, HTML, Markdown, text</p>
+      <p className="drop-zone__hint">
+        {canAdd
+          ? 'Drop documents here — PDF, Word, Excel, CSV, PowerPoint, HTML, Markdown, text'
+          : connected
+            ? 'Make or pick a space to add documents to it'
+            : 'Connecting to Hearth… documents can be added once it answers'}
+      </p>
       <div className="drop-zone__actions">
         <button type="button" className="button" disabled={!canAdd} onClick={() => input.current?.click()}>
           Add files
