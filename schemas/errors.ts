@@ -31,6 +31,9 @@ export const ErrorCode = z.enum([
   'SCHEMA_INVALID', // not a JSON Schema Hearth can use (details.pointer names where), or no value can satisfy it
   'SCHEMA_TOO_LARGE', // a schema past the compile limits (details say which)
   'OUTPUT_INVALID', // a model's structured output never validated (details.errors: the last errors)
+  'UNAUTHORIZED', // no credentials, or ones that are wrong, expired or revoked: sign in again
+  'RATE_LIMITED', // too many requests (in flight on a connection, per minute, or failed sign-ins); details.retryAfterSeconds
+  'QUOTA_EXCEEDED', // a per-user limit (upload bytes) would be passed
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -19,7 +19,7 @@ import { Reports, reportsHandlers } from './reports/index.js';
 import { KeywordIndex, SpaceIndexes, searchHandlers } from './retrieval/index.js';
 import { Dispatcher, type SpaceResolver } from './rpc/index.js';
 import { Spaces, spacesHandlers } from './spaces/index.js';
-import { localOwner, type Caller } from './team/index.js';
+import { Team, localOwner, teamHandlers, type Caller } from './team/index.js';
 import { hearthVersion } from './package-root.js';
 import { DisposableStore, toDisposable } from './lifecycle.js';
 import { BlobStore, DataLock, Settings, openDatabase, type Db } from './storage/index.js';
@@ -41,6 +41,8 @@ export interface HearthOptions {
 export class Hearth implements AsyncDisposable {
   readonly dispatcher: Dispatcher;
   readonly spaces: Spaces;
+  /** A team server's accounts, tokens, space grants and audit trail (empty on a desktop). */
+  readonly team: Team;
   readonly documents: Documents;
   /** Which document replaced which (re-reads, changed files added again), so old citations still open. */
   readonly replacements: Replacements;
@@ -84,11 +86,12 @@ export class Hearth implements AsyncDisposable {
     this.telemetry = this.owned.add(new Telemetry(db, { serviceVersion: hearthVersion() }));
     this.models = this.owned.add(new ModelRuntime(options.modelLibrary, new Settings(db)));
     this.spaces = new Spaces(db);
+    this.team = new Team(db);
     this.documents = new Documents(db);
     this.replacements = new Replacements(db, this.documents);
     this.conversations = new Conversations(db);
-    // Jobs outlive their windows and the process: after a restart, the local owner's are resumed as theirs.
-    this.jobs = new Jobs(db, { owners: (owner) => (owner.id === localOwner.id ? localOwner : undefined) });
+    // Jobs outlive their windows and the process: after a restart, each is resumed as its owner, with the rights they hold now.
+    this.jobs = new Jobs(db, { owners: (owner) => (owner.id === localOwner.id ? localOwner : this.team.callerForOwner(owner)) });
     const blobs = new BlobStore(path.join(dataDir, 'blobs'));
     const keywordIndex = new KeywordIndex(path.join(dataDir, 'keyword'));
     this.indexes = this.owned.add(new SpaceIndexes({ dataDir, db, spaces: this.spaces, documents: this.documents, models: this.models, keywordIndex, jobs: this.jobs }));
@@ -143,7 +146,8 @@ export class Hearth implements AsyncDisposable {
           dataDir: this.dataDir,
           answerMode: (await this.models.active('llm')) ? ('llm' as const) : ('extractive' as const),
         }),
-        ...spacesHandlers(this.spaces),
+        ...spacesHandlers(this.spaces, this.team),
+        ...teamHandlers(this.team, { spaceIds: () => this.spaces.ids() }),
         ...documentsHandlers({ ingest: this.ingest, blobs, ...library }),
         ...citationsHandlers(library),
         ...searchHandlers(this.indexes),
@@ -157,6 +161,7 @@ export class Hearth implements AsyncDisposable {
       },
       this.spaceResolver(),
     );
+    this.dispatcher.observe((call) => this.team.audit.recordCall(call));
     this.owned.add(toDisposable(() => this.dispatcher.close()));
   }
 

@@ -17,6 +17,7 @@ import { reportsMethods } from './reports.js';
 import { tracesMethods } from './traces.js';
 import { searchMethods } from './search.js';
 import { spacesMethods } from './spaces.js';
+import { teamMethods } from './team.js';
 import type { CallSpec, MethodSpec, StreamSpec } from './spec.js';
 
 export const methods = {
@@ -32,6 +33,7 @@ export const methods = {
   ...planningMethods,
   ...tracesMethods,
   ...agentsMethods,
+  ...teamMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -120,3 +122,4 @@ export {
 } from './traces.js';
 export { SearchFilter, searchMethods } from './search.js';
 export { SpacePrepareProgress, SpacePrepareResult, SpaceRef, prepareJob, spacesMethods } from './spaces.js';
+export { AuditEntry, Grantee, Me, SpaceMember, TeamUser, teamMethods } from './team.js';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ErrorPayload, JobOwner, type JobState } from '../../../schemas/index.js';
+import { ErrorPayload, JobOwner, JobState } from '../../../schemas/index.js';
 import type { Db } from '../storage/index.js';
 
 export interface StoredJob {
@@ -123,6 +123,14 @@ export class JobStore {
       )
       .all(filter.spaceId, JSON.stringify(filter.states), filter.kinds ? 1 : null, JSON.stringify(filter.kinds ?? []), filter.limit) as JobRow[];
     return rows.map(toJob);
+  }
+
+  /** How many jobs are in each state, across all spaces (every state present, zero when none): what metrics show. */
+  countByState(): Record<JobState, number> {
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS count FROM jobs GROUP BY state').all() as { state: JobState; count: number }[];
+    const counts = Object.fromEntries(JobState.options.map((state) => [state, 0])) as Record<JobState, number>;
+    for (const row of rows) counts[row.state] = row.count;
+    return counts;
   }
 
   /** Jobs a restart interrupted or that never got their turn, oldest first. */

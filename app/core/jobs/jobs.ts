@@ -10,7 +10,7 @@
 import type { z } from 'zod';
 import { HearthError, finalJobStates, type ErrorPayload, type JobEvent, type JobInfo, type JobInfoOf, type JobKindName, type JobOwner, type JobState } from '../../../schemas/index.js';
 import type { Db } from '../storage/index.js';
-import type { Caller } from '../team/index.js';
+import { runAsCaller, type Caller } from '../team/index.js';
 import { Broker } from './broker.js';
 import { stepsOf, toEvent, toInfo } from './job-info.js';
 import { JobStore, type JobChange, type StoredEvent, type StoredJob } from './job-store.js';
@@ -170,6 +170,11 @@ export class Jobs {
 
   list(filter: { spaceId: string; states: readonly JobState[]; kinds?: readonly JobKindName[] | undefined; limit: number }): JobInfo[] {
     return this.store.list(filter).map(toInfo);
+  }
+
+  /** How many jobs are in each state, across all spaces (for the team server's metrics). */
+  countByState(): Record<JobState, number> {
+    return this.store.countByState();
   }
 
   /** The unfinished job of `kind` in a space, if there is one (one preparation per space, say). */
@@ -399,7 +404,7 @@ export class Jobs {
     const attempt = journal.filter((event) => event.body.type === 'state' && event.body.state === 'running').length;
     try {
       if (!caller) throw new HearthError('FORBIDDEN', `The owner of "${job.title}" no longer has an account here.`);
-      const result = await kind.run({
+      const result = await runAsCaller(caller, () => kind.run({
         id: job.id,
         spaceId: job.spaceId,
         params: kind.params.parse(job.params),
@@ -419,7 +424,7 @@ export class Jobs {
           this.write(job.id, { type: 'step', step, ...(detail !== undefined ? { detail } : {}) });
           steps.push({ step, detail });
         },
-      });
+      }));
       const parsed = kind.result.parse(result);
       this.finish(active, 'done', { result: parsed });
     } catch (error) {

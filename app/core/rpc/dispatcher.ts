@@ -19,7 +19,7 @@ import {
   type SpaceRole,
   type StreamMethod,
 } from '../../../schemas/index.js';
-import type { Caller } from '../team/index.js';
+import { runAsCaller, type Caller } from '../team/index.js';
 
 export interface CallContext {
   signal: AbortSignal;
@@ -52,12 +52,31 @@ export interface SpaceResolver {
 export type ScopedThing = Exclude<keyof UnionKeys<ScopeRef>, 'space'>;
 type UnionKeys<T> = T extends unknown ? { [K in keyof T]: true } : never;
 
+/** One finished call, as observers (the audit trail, metrics) see it: never its params or result. */
+export interface CallRecord {
+  method: string;
+  caller: Caller;
+  /** The space the call was checked against, when it is scoped to one. */
+  spaceId?: string;
+  /** Whether the method changes something: it needs an editor's or owner's role in its space, or a server admin's. */
+  write: boolean;
+  ok: boolean;
+  errorCode?: string;
+  /** From arrival to result (for a stream: to its end). */
+  ms: number;
+}
+
+type CallBase = Pick<CallRecord, 'write'> & { spaceId?: string | undefined };
+
+export type CallObserver = (record: CallRecord) => void;
+
 export type DispatchOutcome =
   | { kind: 'call'; result: Promise<unknown> }
   | { kind: 'stream'; events: AsyncGenerator<unknown, unknown> };
 
 export class Dispatcher {
   private closing = false;
+  private readonly observers = new Set<CallObserver>();
 
   constructor(
     private readonly handlers: Handlers,
@@ -74,6 +93,57 @@ export class Dispatcher {
    * HearthError for an unknown method, bad params, or a caller without the access the method declares.
    */
   dispatch(method: string, rawParams: unknown, ctx: CallContext): DispatchOutcome {
+    const started = performance.now();
+    const record = (base: CallBase, error?: unknown) => this.notify(method, ctx.caller, started, base, error);
+    let outcome: DispatchOutcome;
+    let base: CallBase = { write: false };
+    try {
+      ({ outcome, base } = this.start(method, rawParams, ctx));
+    } catch (error) {
+      record(base, error);
+      throw error;
+    }
+    if (outcome.kind === 'call') {
+      outcome.result.then(
+        () => record(base),
+        (error: unknown) => record(base, error),
+      );
+      return outcome;
+    }
+    return { kind: 'stream', events: observedStream(outcome.events, (error) => record(base, error)) };
+  }
+
+  /**
+   * Tells `observer` of every call once it ends (successful or not, refused ones included); returns a function
+   * that stops it. An observer that throws is reported and does not fail the call.
+   */
+  observe(observer: CallObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private notify(method: string, caller: Caller, started: number, base: CallBase, error?: unknown): void {
+    if (this.observers.size === 0) return;
+    const errorCode = error === undefined ? undefined : error instanceof HearthError ? error.code : 'INTERNAL';
+    const record: CallRecord = {
+      method,
+      caller,
+      write: base.write,
+      ok: error === undefined,
+      ms: performance.now() - started,
+      ...(base.spaceId !== undefined ? { spaceId: base.spaceId } : {}),
+      ...(errorCode !== undefined ? { errorCode } : {}),
+    };
+    for (const observer of this.observers) {
+      try {
+        observer(record);
+      } catch (failure) {
+        console.error('[hearth] a call observer failed', failure);
+      }
+    }
+  }
+
+  private start(method: string, rawParams: unknown, ctx: CallContext): { outcome: DispatchOutcome; base: CallBase } {
     if (this.closing) throw new HearthError('CLOSING', `Hearth is closing; ${method} was not started. Open Hearth again to go on.`);
     if (!isMethodName(method)) {
       throw new HearthError('UNKNOWN_METHOD', `Unknown method "${method}".`, { method });
@@ -85,13 +155,18 @@ export class Dispatcher {
         issues: parsed.error.issues,
       });
     }
+    const write = isWrite(spec.access);
     const space = this.checkAccess(method, spec.access, parsed.data, ctx.caller);
+    const base = { write, ...(space ? { spaceId: space.id } : {}) };
     const handlerCtx: HandlerContext = space ? { ...ctx, space } : ctx;
     const handler = this.handlers[method as MethodName] as (params: unknown, ctx: HandlerContext) => unknown;
+    // The handler, and each step of a stream, runs as its caller: code below it (the model queue) knows whom it serves.
+    const asCaller = <T>(work: () => T): T => runAsCaller(ctx.caller, work);
     if (spec.kind === 'call') {
-      return { kind: 'call', result: Promise.resolve().then(() => handler(parsed.data, handlerCtx)).then((r) => checkResult(method, r)) };
+      return { base, outcome: { kind: 'call', result: asCaller(() => Promise.resolve().then(() => handler(parsed.data, handlerCtx))).then((r) => checkResult(method, r)) } };
     }
-    return { kind: 'stream', events: validatedStream(method, handler(parsed.data, handlerCtx) as AsyncGenerator<unknown, unknown>) };
+    const events = asCaller(() => handler(parsed.data, handlerCtx) as AsyncGenerator<unknown, unknown>);
+    return { base, outcome: { kind: 'stream', events: validatedStream(method, events, asCaller) } };
   }
 
   private checkAccess(method: MethodName, access: Access, params: unknown, caller: Caller): { id: string; role: SpaceRole } | undefined {
@@ -136,12 +211,16 @@ function readPath(value: unknown, path: string): unknown {
   return at;
 }
 
-async function* validatedStream(method: MethodName, events: AsyncGenerator<unknown, unknown>): AsyncGenerator<unknown, unknown> {
+async function* validatedStream(
+  method: MethodName,
+  events: AsyncGenerator<unknown, unknown>,
+  asCaller: <T>(work: () => T) => T,
+): AsyncGenerator<unknown, unknown> {
   const spec = methods[method];
   if (spec.kind !== 'stream') throw new HearthError('INTERNAL', `${method} is not a streaming method.`);
   try {
     for (;;) {
-      const step = await events.next();
+      const step = await asCaller(() => events.next());
       if (step.done) return checkResult(method, step.value);
       const event = spec.event.safeParse(step.value);
       if (!event.success) throw new HearthError('INTERNAL', `${method} produced an event outside the contract.`, event.error.issues);
@@ -151,6 +230,24 @@ async function* validatedStream(method: MethodName, events: AsyncGenerator<unkno
     // The session stopped reading (a cancel, a closed socket): let the handler's own `finally` run now.
     await events.return(undefined);
   }
+}
+
+/** Passes a stream through and calls `ended` once, when it ends, fails or is abandoned. */
+async function* observedStream(events: AsyncGenerator<unknown, unknown>, ended: (error?: unknown) => void): AsyncGenerator<unknown, unknown> {
+  let failure: unknown;
+  try {
+    return yield* events;
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    ended(failure);
+  }
+}
+
+/** Whether calls under this access change something (what the audit trail keeps). */
+function isWrite(access: Access): boolean {
+  return 'server' in access ? access.server === 'admin' : access.space !== 'viewer';
 }
 
 function checkResult(method: MethodName, value: unknown): unknown {

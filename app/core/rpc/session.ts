@@ -9,17 +9,34 @@ import { ClientFrame, HearthError, type ServerFrame } from '../../../schemas/ind
 import type { Caller } from '../team/index.js';
 import { describeIssues, type Dispatcher } from './dispatcher.js';
 
+export interface RpcSessionOptions {
+  /** The most requests (calls and open streams) one connection may have running; the next is refused RATE_LIMITED. Default: no limit. */
+  maxInFlight?: number;
+  onInternalError?: (error: unknown) => void;
+}
+
 export class RpcSession {
   private readonly inFlight = new Map<string, AbortController>();
   private disposed = false;
+  private readonly callerOf: () => Caller;
+  private readonly maxInFlight: number;
+  private readonly onInternalError: (error: unknown) => void;
 
   constructor(
     private readonly dispatcher: Dispatcher,
-    /** Who is on the other end, as the transport established it; every call of this session is made as them. */
-    private readonly caller: Caller,
+    /**
+     * Who is on the other end, as the transport established it; every call of this session is made as them. A
+     * function is asked again for every request, so a share, a role change or a revoked token counts at once;
+     * it throws (UNAUTHORIZED) when the caller is no longer let in.
+     */
+    caller: Caller | (() => Caller),
     private readonly send: (frame: ServerFrame) => void,
-    private readonly onInternalError: (error: unknown) => void = (error) => console.error('[hearth] internal error', error),
-  ) {}
+    options: RpcSessionOptions = {},
+  ) {
+    this.callerOf = typeof caller === 'function' ? caller : () => caller;
+    this.maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+    this.onInternalError = options.onInternalError ?? ((error) => console.error('[hearth] internal error', error));
+  }
 
   /** Accepts a frame as text (WebSocket) or as a structured-clone value (IPC). */
   receive(raw: unknown): void {
@@ -52,6 +69,18 @@ export class RpcSession {
       this.send({ type: 'error', id: frame.id, error: { code: 'BAD_REQUEST', message: `Request id ${frame.id} is already in use.` } });
       return;
     }
+    if (this.inFlight.size >= this.maxInFlight) {
+      this.send({
+        type: 'error',
+        id: frame.id,
+        error: {
+          code: 'RATE_LIMITED',
+          message: `This connection already has ${this.inFlight.size} requests running, the most it may; wait for one to finish.`,
+          details: { maxInFlight: this.maxInFlight },
+        },
+      });
+      return;
+    }
     void this.run(frame.id, frame.method, frame.params);
   }
 
@@ -66,7 +95,7 @@ export class RpcSession {
     const controller = new AbortController();
     this.inFlight.set(id, controller);
     try {
-      const outcome = this.dispatcher.dispatch(method, params, { signal: controller.signal, caller: this.caller });
+      const outcome = this.dispatcher.dispatch(method, params, { signal: controller.signal, caller: this.callerOf() });
       if (outcome.kind === 'call') {
         this.emit({ type: 'result', id, result: await outcome.result });
         return;

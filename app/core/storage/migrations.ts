@@ -460,4 +460,74 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN claims TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'team accounts, groups, API tokens, space grants, the audit log',
+    sql: `
+      -- The people of a team server. \`source\` says where the account came from: made on the command line
+      -- (local) or on a first sign-in with the team's OIDC provider (oidc, keyed by the token's subject).
+      CREATE TABLE team_users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name TEXT NOT NULL,
+        server_role TEXT NOT NULL CHECK (server_role IN ('member', 'admin')),
+        source TEXT NOT NULL CHECK (source IN ('local', 'oidc')),
+        subject TEXT UNIQUE,
+        disabled_at TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE team_groups (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+      );
+      -- Memberships made on the command line (local) or taken from the OIDC token's groups claim at each
+      -- sign-in (oidc: replaced as a whole every time, so leaving a group in Keycloak leaves it here).
+      CREATE TABLE team_group_members (
+        group_id TEXT NOT NULL REFERENCES team_groups(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES team_users(id) ON DELETE CASCADE,
+        source TEXT NOT NULL CHECK (source IN ('local', 'oidc')),
+        PRIMARY KEY (group_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX team_group_members_user ON team_group_members(user_id);
+      -- API tokens: the secret is shown once and kept only as a scrypt hash with its own salt.
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES team_users(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        hash BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_used_at TEXT
+      );
+      CREATE INDEX api_tokens_user ON api_tokens(user_id);
+      -- Who holds which role in a space: a user or a group. A space made by a team member starts with one row,
+      -- its creator as owner; nobody else sees it until it is shared.
+      CREATE TABLE space_grants (
+        space_id TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        grantee_kind TEXT NOT NULL CHECK (grantee_kind IN ('user', 'group')),
+        grantee_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'owner')),
+        granted_by TEXT NOT NULL,
+        granted_at TEXT NOT NULL,
+        PRIMARY KEY (space_id, grantee_kind, grantee_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX space_grants_grantee ON space_grants(grantee_kind, grantee_id);
+      -- Who changed what: every successful change through the contract, sharing, token use and failed sign-ins.
+      -- Never params or results (they may hold document text), only what names the change.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_kind TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        space_id TEXT,
+        detail TEXT
+      );
+      CREATE INDEX audit_log_space ON audit_log(space_id, id);
+    `,
+  },
 ];

@@ -1,0 +1,107 @@
+/**
+ * The team a Hearth serves: its accounts, their tokens, who holds which role in which space, and the audit
+ * trail — and, from those, the Caller every request is made as. A desktop Hearth has no accounts and only its
+ * local owner; a team server lets in a person with a live API token or a JWT from the team's OIDC provider.
+ */
+import { HearthError, type JobOwner } from '../../../schemas/index.js';
+import type { Db } from '../storage/index.js';
+import { Accounts } from './accounts.js';
+import { AuditLog } from './audit.js';
+import { Caller } from './caller.js';
+import { SpaceGrants } from './grants.js';
+import { ApiTokens, looksLikeApiToken } from './tokens.js';
+
+/** Who a request's credentials say it is: checked again, cheaply, for every request of a connection. */
+export interface Credential {
+  userId: string;
+  /** The API token it came with (absent for an OIDC sign-in). */
+  tokenId?: string;
+  /** When it stops letting its holder in (a JWT's `exp`); tokens are checked against their row instead. */
+  expiresAt?: Date;
+}
+
+/** What verifies a bearer JWT (the OIDC verifier, or a test's). */
+export interface JwtVerifier {
+  verify(jwt: string, options?: { signal?: AbortSignal }): Promise<{ subject: string; name: string; groups: string[]; admin: boolean; expiresAt: Date }>;
+  describe(): string;
+}
+
+export class Team {
+  readonly accounts: Accounts;
+  readonly tokens: ApiTokens;
+  readonly grants: SpaceGrants;
+  readonly audit: AuditLog;
+  private oidc: JwtVerifier | undefined;
+
+  constructor(db: Db) {
+    this.accounts = new Accounts(db);
+    this.tokens = new ApiTokens(db);
+    this.grants = new SpaceGrants(db);
+    this.audit = new AuditLog(db);
+  }
+
+  /** Lets people in with JWTs from the team's OIDC provider, besides API tokens. */
+  useOidc(verifier: JwtVerifier): void {
+    this.oidc = verifier;
+  }
+
+  /** Whether anyone can sign in at all: an account exists, or OIDC is set up. */
+  canSignIn(): boolean {
+    return this.oidc !== undefined || this.accounts.any();
+  }
+
+  describeSignIn(): string {
+    return [this.accounts.any() ? `${this.accounts.users().length} accounts with API tokens` : undefined, this.oidc?.describe()].filter(Boolean).join('; ') || 'nobody (no accounts, no OIDC)';
+  }
+
+  /**
+   * Checks a bearer credential (an API token, or a JWT when OIDC is set up) and returns whom it stands for;
+   * throws UNAUTHORIZED saying what was wrong. The slow part (scrypt, a JWKS fetch) happens here, once per
+   * connection; {@link callerFor} re-checks it for each request.
+   */
+  async authenticate(bearer: string, options: { signal?: AbortSignal } = {}): Promise<Credential> {
+    if (looksLikeApiToken(bearer)) {
+      const tokenId = await this.tokens.verify(bearer);
+      const { userId } = this.tokens.check(tokenId);
+      this.requireActive(userId);
+      return { userId, tokenId };
+    }
+    if (this.oidc) {
+      const identity = await this.oidc.verify(bearer, options);
+      const user = this.accounts.signInOidc(identity);
+      this.requireActive(user.id);
+      return { userId: user.id, expiresAt: identity.expiresAt };
+    }
+    throw new HearthError('UNAUTHORIZED', 'That is not a Hearth API token (they look like hth_…); ask your admin for one.');
+  }
+
+  /** The caller a credential stands for now (its rights as they are this moment); UNAUTHORIZED once it no longer lets in. */
+  callerFor(credential: Credential): Caller {
+    if (credential.tokenId !== undefined) this.tokens.check(credential.tokenId);
+    if (credential.expiresAt !== undefined && credential.expiresAt.getTime() <= Date.now()) {
+      throw new HearthError('UNAUTHORIZED', 'The sign-in has expired; sign in again.');
+    }
+    return this.callerForUser(this.requireActive(credential.userId));
+  }
+
+  /** The caller a job's stored owner stands for, to resume it after a restart; undefined when that account is gone or disabled. */
+  callerForOwner(owner: JobOwner): Caller | undefined {
+    if (owner.kind !== 'user') return undefined;
+    const user = this.accounts.user(owner.id);
+    return user && !user.disabled ? this.callerForUser(user.id) : undefined;
+  }
+
+  callerForUser(userId: string): Caller {
+    const user = this.accounts.user(userId);
+    if (!user) throw new HearthError('UNAUTHORIZED', 'That account no longer exists.');
+    const groups = this.accounts.groupsOf(user.id).map((group) => group.id);
+    return new Caller({ id: user.id, kind: 'user', name: user.name, serverRole: user.serverRole, spaces: this.grants.rolesOf(user.id, groups) });
+  }
+
+  private requireActive(userId: string): string {
+    const user = this.accounts.user(userId);
+    if (!user) throw new HearthError('UNAUTHORIZED', 'That account no longer exists; ask your admin.');
+    if (user.disabled) throw new HearthError('UNAUTHORIZED', `The account "${user.name}" is disabled; ask your admin.`);
+    return user.id;
+  }
+}
