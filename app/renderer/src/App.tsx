@@ -5,6 +5,7 @@
  */
 import { ChatColumn } from './components/chat/ChatColumn.js';
 import { CitationPanel } from './components/citation/CitationPanel.js';
+import { ConnectionBanner } from './components/header/ConnectionBanner.js';
 import { Header } from './components/header/Header.js';
 import { PreparationBanner } from './components/header/PreparationBanner.js';
 import { ProblemBanner } from './components/header/ProblemBanner.js';
@@ -20,6 +21,10 @@ export function App() {
   const view = useViewStore((state) => state.view);
   return (
     <div className="app">
+      {/* Its own row of the grid, above the header: the whole window waits on the link. */}
+      <div className="link-notice">
+        <ConnectionBanner />
+      </div>
       <Header />
       {/* One row of the grid for whatever notices there are (none, one or both), so the page below keeps its own. */}
       <div className="notices">

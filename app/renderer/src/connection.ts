@@ -1,12 +1,12 @@
 /**
  * Chooses how this page reaches the core, once, at startup: the Electron preload's `window.hearth` bridge
- * when it exists, otherwise a WebSocket to the server that served the page. It also decides how a dropped
+ * when it exists, otherwise a WebSocket to the server that served the page (reconnected when it drops). It also decides how a dropped
  * file travels (a path on disk in Electron, its bytes in a browser), so nothing else branches on the mode.
  */
 import type { DocumentSource } from '../../../schemas/index.js';
 import { HearthClient, type ClientProblem } from './client/hearth-client.js';
 import { IpcTransport, type HearthBridge } from './client/ipc-transport.js';
-import { WsTransport } from './client/ws-transport.js';
+import { ReconnectingWsTransport, type LinkState } from './client/reconnecting-ws-transport.js';
 
 declare global {
   interface Window {
@@ -21,8 +21,10 @@ export interface Connection {
   sourceOf(file: File): Promise<DocumentSource>;
   /** Where a dropped file or folder is on the core's disk; only the desktop app knows, a browser never says. */
   pathOnDisk?(file: File): string;
-  /** Calls `listener` with a message if the connection to the core drops. */
-  onLost(listener: (message: string) => void): void;
+  /** Calls `listener` with the link to the core as it is now, then at each change (a drop, each attempt to reconnect). */
+  onLink(listener: (link: LinkState) => void): void;
+  /** While the link waits to reconnect, tries now instead. */
+  reconnectNow(): void;
   /** Calls `listener` with a message for each frame from the core the client could not use (those before it registered, too). */
   onProblem(listener: (message: string) => void): void;
 }
@@ -35,25 +37,24 @@ export function connectToHearth(): Connection {
       client: new HearthClient(new IpcTransport(bridge), { onProblem: problems.report }),
       sourceOf: (file) => Promise.resolve({ kind: 'path', path: bridge.pathForFile(file) }),
       pathOnDisk: (file) => bridge.pathForFile(file),
-      onLost: () => undefined, // the IPC bridge lives as long as the window
+      // The IPC bridge lives as long as the window: its link is always open.
+      onLink: (listener) => listener({ status: 'open', attempt: 0, nextRetryAt: null }),
+      reconnectNow: () => undefined,
       onProblem: problems.listen,
     };
   }
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  // The page's cookie (set when the user opened the address Hearth printed) rides along on this same-origin upgrade.
-  const transport = new WsTransport(new WebSocket(`${scheme}://${location.host}/rpc`), { onProblem: problems.report });
+  // The page's cookie (set when the user opened the address Hearth printed) rides along on each same-origin upgrade, reconnections too.
+  const transport = new ReconnectingWsTransport({ url: `${scheme}://${location.host}/rpc`, onProblem: problems.report });
   const client = new HearthClient(transport, { onProblem: problems.report });
-  const lostListeners: Array<(message: string) => void> = [];
-  transport.onClose((error) => {
-    client.failAll(error);
-    for (const listener of lostListeners) listener(error.message);
-  });
   return {
     client,
     sourceOf: async (file) => ({ kind: 'bytes', name: file.name, base64: await readAsBase64(file) }),
-    onLost: (listener) => {
-      lostListeners.push(listener);
+    onLink: (listener) => {
+      listener(transport.state);
+      transport.subscribe(listener);
     },
+    reconnectNow: () => transport.retryNow(),
     onProblem: problems.listen,
   };
 }

@@ -2,9 +2,11 @@
  * Long work in the core is a job: a method starts it (`documents.ingest`…) and answers with the job at once, and
  * `jobs.watch` follows it. This joins the two for a caller that wants the progress and the outcome, the way it
  * would read a stream: iterate for the job's progress, await `result` for what the job produced (its error is
- * thrown). Aborting `signal` stops the following, never the job; `cancel()` stops the job.
+ * thrown). Aborting `signal` stops the following, never the job; `cancel()` stops the job. When the link to the
+ * core drops mid-way, the following picks up after the last event it saw once the link is back.
  */
 import { HearthError, type JobInfoOf, type JobKindName } from '../../../../schemas/index.js';
+import { isConnectionLost } from './connection-lost.js';
 import type { HearthClient } from './hearth-client.js';
 
 type ProgressOf<K extends JobKindName> = NonNullable<JobInfoOf<K>['progress']>;
@@ -29,13 +31,25 @@ export function followJob<K extends JobKindName>(
   let finished = false;
   const result = (async (): Promise<ResultOf<K>> => {
     const job = await started;
-    const watch = client.stream('jobs.watch', { jobId: job.id, after: options.after ?? 0 }, options.signal ? { signal: options.signal } : {});
-    for await (const event of watch) {
-      if (event.type !== 'progress') continue;
-      queue.push(event.progress as ProgressOf<K>);
-      wake?.();
+    let seen = options.after ?? 0;
+    let info: JobInfoOf<K> | undefined;
+    // A watch cut off by a dropped link is made again after the last event seen (it waits for the link to be back): the job went on in the core.
+    while (!info) {
+      const watch = client.stream('jobs.watch', { jobId: job.id, after: seen }, options.signal ? { signal: options.signal } : {});
+      try {
+        for await (const event of watch) {
+          if (event.seq <= seen) continue; // never hand the caller an event twice, whatever a watch repeats
+          seen = event.seq;
+          if (event.type !== 'progress') continue;
+          queue.push(event.progress as ProgressOf<K>);
+          wake?.();
+        }
+        info = (await watch.result) as JobInfoOf<K>;
+      } catch (error) {
+        if (!isConnectionLost(error)) throw error;
+        // The link dropped: round again, from `seen`.
+      }
     }
-    const info = await watch.result;
     if (info.state === 'done' && info.result !== undefined) return info.result as ResultOf<K>;
     throw info.error ? HearthError.fromPayload(info.error) : new HearthError('INTERNAL', `"${info.title}" ended ${info.state} without saying why.`);
   })();

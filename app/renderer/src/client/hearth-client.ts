@@ -48,6 +48,7 @@ export class HearthClient {
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
   private readonly unlisten: () => void;
+  private readonly unlistenDrop: () => void;
   private readonly onProblem: (problem: ClientProblem) => void;
 
   constructor(
@@ -56,6 +57,7 @@ export class HearthClient {
   ) {
     this.onProblem = options.onProblem ?? ((problem) => console.error(`[hearth] ${problem.message}`, problem.frame));
     this.unlisten = transport.onFrame((frame) => this.receive(frame));
+    this.unlistenDrop = transport.onDrop?.((error) => this.failAll(error)) ?? (() => undefined);
   }
 
   async call<M extends CallMethod>(method: M, params: ParamsIn<M>, opts: { signal?: AbortSignal } = {}): Promise<Result<M>> {
@@ -113,6 +115,7 @@ export class HearthClient {
 
   close(): void {
     this.unlisten();
+    this.unlistenDrop();
     for (const [, pending] of this.pending) pending.reject(new HearthError('CANCELLED', 'The connection to Hearth was closed.'));
     this.pending.clear();
     this.transport.close();

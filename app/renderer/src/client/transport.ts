@@ -1,5 +1,5 @@
 /** A transport moves validated frames between the client and the core; it knows nothing of methods. */
-import type { ClientFrame, ServerFrame } from '../../../../schemas/index.js';
+import type { ClientFrame, HearthError, ServerFrame } from '../../../../schemas/index.js';
 
 export interface Transport {
   send(frame: ClientFrame): void;
@@ -7,5 +7,10 @@ export interface Transport {
   onFrame(listener: (frame: ServerFrame) => void): () => void;
   /** Resolves once the transport can send. */
   ready(): Promise<void>;
+  /**
+   * For a transport whose connection can drop and come back: calls `listener` at each drop, so the client fails
+   * the requests in flight (the core lost them with the connection). Returns a function that removes it.
+   */
+  onDrop?(listener: (error: HearthError) => void): () => void;
   close(): void;
 }

@@ -3,7 +3,7 @@ import { HearthError, type ClientFrame, type ServerFrame } from '../../../../sch
 import type { Transport } from './transport.js';
 
 /** The slice of the WHATWG WebSocket both the browser and `ws` provide. */
-interface SocketLike {
+export interface SocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(): void;

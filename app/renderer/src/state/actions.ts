@@ -14,6 +14,7 @@ import { withEntry } from './keyed-record.js';
 import { noFilter } from './library-filter.js';
 import { forgetFetched, refreshSpaces, showProblem, shownDocumentId } from './library-refresh.js';
 import { useLibraryStore, type Deletion, type DocumentFilter } from './library-store.js';
+import { followLink } from './link-actions.js';
 import { prepareSpace } from './preparation-actions.js';
 import { showReports } from './report-actions.js';
 import { showRunningJobs } from './upload-actions.js';
@@ -29,7 +30,7 @@ function client() {
 /** Loads what the first screen needs; on a first run, creates a default space so there is somewhere to drop files. */
 export async function startHearth(conn: Connection): Promise<void> {
   setConnection(conn);
-  conn.onLost((message) => useAppStore.setState({ connection: 'lost', problem: `${message} Reload the page once Hearth is running again.` }));
+  followLink(conn);
   conn.onProblem((message) => showProblem(`${message} If this keeps happening, the app and Hearth may be different versions: reload the page.`));
   try {
     const [info, listed] = await Promise.all([client().call('app.info', {}), client().call('spaces.list', {})]);
