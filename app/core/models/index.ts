@@ -23,7 +23,17 @@ export {
   remoteOptionsFrom,
   type RemoteOptions,
 } from './openai-compatible.js';
-export { ModelRuntime } from './runtime.js';
+export { ModelRuntime, type ModelRuntimeOptions } from './runtime.js';
+export {
+  FairQueue,
+  QueuedChatModel,
+  currentPrincipalId,
+  defaultGenerationConcurrency,
+  type FairQueueOptions,
+  type FairQueueSnapshot,
+  type Release,
+  type WaitEstimate,
+} from './fair-queue.js';
 export { importModel, type ImportRequest, type ImportResult } from './import.js';
 export { smokeCheck } from './smoke-check.js';
 export { openChatModel, openEmbedder, openReranker } from './providers.js';

@@ -6,12 +6,14 @@
  * returned, so an answer streaming across a switch finishes with the model it started with. A model that fails
  * to open is not tried again on every request: the failure is kept, said wherever the model is wanted and on the
  * Models page, until the entry changes or the user checks or chooses it again. With no embedding model the
- * built-in hash embedder answers; with no LLM, answers are extractive.
+ * built-in hash embedder answers; with no LLM, answers are extractive. Every chat model handed out takes its
+ * generations' turns in one fair queue (`generations`), shared by every caller and every model switch.
  */
 import { z } from 'zod';
 import { HearthError, type ModelEntryInfo, type ModelLibraryInfo } from '../../../schemas/index.js';
 import { Leased, type Lease } from '../lifecycle.js';
 import type { Settings } from '../storage/index.js';
+import { FairQueue, QueuedChatModel, defaultGenerationConcurrency, type FairQueueOptions } from './fair-queue.js';
 import { readGgufSummary } from './gguf-info.js';
 import { HashEmbedder } from './hash-embedder.js';
 import { findModel, loadModelLibrary, type LibraryProblem, type ModelEntry, type ModelKind, type ModelLibrary } from './library.js';
@@ -46,6 +48,16 @@ const openers: { [K in ModelKind]: (entry: ModelEntry) => Promise<Instances[K]> 
   rerank: openReranker,
 };
 
+export interface ModelRuntimeOptions {
+  /**
+   * The fair queue's limits; unset ones come from the environment. Without a concurrency (here or in
+   * HEARTH_GENERATION_CONCURRENCY), it follows the chat model: 4 for a remote server, 1 for a local model.
+   */
+  generations?: Omit<FairQueueOptions, 'env'>;
+  /** Where the queue's settings are read from; `process.env` unless given. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /** How long closing waits for outstanding leases (an answer still streaming) before closing their models anyway. */
 const closeGraceMs = 5_000;
 
@@ -57,11 +69,19 @@ export class ModelRuntime {
   private readonly failures = new Map<ModelKind, ModelFailure>();
   private closed = false;
   readonly hashEmbedder = new HashEmbedder();
+  /** The turns of every chat generation, fair across principals; metrics read its `snapshot()`. */
+  readonly generations: FairQueue;
+  private readonly env: NodeJS.ProcessEnv;
 
   constructor(
     readonly libraryFolder: string,
     private readonly settings: Settings,
-  ) {}
+    private readonly options: ModelRuntimeOptions = {},
+  ) {
+    this.env = options.env ?? process.env;
+    // Built now, so a wrong HEARTH_* limit stops Hearth at start with its name, not at the first question.
+    this.generations = new FairQueue({ ...options.generations, env: this.env });
+  }
 
   /** The library as last read; `reload` reads models.toml again (after an import or an edit). */
   library(options: { reload?: boolean } = {}): Promise<ModelLibrary> {
@@ -153,6 +173,7 @@ export class ModelRuntime {
    */
   async dispose(): Promise<void> {
     this.closed = true;
+    this.generations.close();
     for (const kind of ['llm', 'embed', 'rerank'] as const) this.retire(kind);
     const retiring = [...this.retiring];
     let timer: NodeJS.Timeout | undefined;
@@ -181,7 +202,8 @@ export class ModelRuntime {
     let running = this.running[kind] as Running<K> | undefined;
     if (running?.key !== key) {
       this.retire(kind);
-      running = { entry, key, held: new Leased(openers[kind](entry) as Promise<Instances[K]>, (model) => model.dispose()) };
+      const opening = kind === 'llm' ? this.openQueuedChatModel(entry) : openers[kind](entry);
+      running = { entry, key, held: new Leased(opening as Promise<Instances[K]>, (model) => model.dispose()) };
       this.running[kind] = running as never;
       this.keepFailure(kind, running);
     }
@@ -191,6 +213,14 @@ export class ModelRuntime {
       // The load failed: every caller gets the one failure that was kept, in Hearth's terms.
       throw this.failures.get(kind)?.key === key ? this.failures.get(kind)!.error : error;
     }
+  }
+
+  /** The chat model of `entry`, its generations queued; the queue's concurrency follows where it computes. */
+  private async openQueuedChatModel(entry: ModelEntry): Promise<ChatModel> {
+    const model = await openers.llm(entry);
+    const concurrency = this.options.generations?.concurrency ?? defaultGenerationConcurrency(entry.source.kind === 'remote', this.env);
+    this.generations.setConcurrency(concurrency);
+    return new QueuedChatModel(model, this.generations);
   }
 
   /** When the model fails to open: keep why, and stop handing out the failed instance. */

@@ -1,5 +1,5 @@
 /** What a span is to its callers: plain ids to hang children on, and the few things done to it. */
-import type { Attributes } from './attributes.js';
+import type { AttributeValue, Attributes } from './attributes.js';
 
 /** Where a span hangs: plain ids, storable in a checkpoint or a message. */
 export interface SpanParent {
@@ -25,4 +25,15 @@ export interface SpanOptions {
   /** The space the trace is about; a child without one takes its trace's. */
   spaceId?: string | undefined;
   attributes?: Attributes | undefined;
+}
+
+/** A span as it ended, for whoever listens (the team server's metrics): never its children or its trace. */
+export interface EndedSpan {
+  readonly name: string;
+  readonly kind: 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+  /** Epoch milliseconds, to the microsecond. */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly status: 'unset' | 'ok' | 'error';
 }

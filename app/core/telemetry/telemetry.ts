@@ -5,7 +5,7 @@
  * `{traceId, spanId}` — so a run resumed after a restart continues the trace it began, from ids it stored.
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Span, type Tracer } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -13,11 +13,11 @@ import { HearthError, type TraceInfo, type TraceSummary } from '../../../schemas
 import type { ChatModel } from '../models/index.js';
 import type { Db } from '../storage/index.js';
 import { attr, definedAttributes, type Attributes } from './attributes.js';
-import type { HearthSpan, SpanOptions, SpanParent } from './span.js';
+import type { EndedSpan, HearthSpan, SpanOptions, SpanParent } from './span.js';
 import { SpanStore, keepTraceDays } from './span-store.js';
 import { tracedChatModel } from './traced-chat-model.js';
 
-export type { HearthSpan, SpanOptions, SpanParent } from './span.js';
+export type { EndedSpan, HearthSpan, SpanOptions, SpanParent } from './span.js';
 
 export interface TelemetryOptions {
   /** An OTLP/HTTP endpoint (`http://localhost:4318`, or the full `…/v1/traces`); default `HEARTH_OTLP_ENDPOINT`, else none. */
@@ -32,13 +32,14 @@ export class Telemetry implements AsyncDisposable {
   /** Where spans are sent besides SQLite, if anywhere. */
   readonly otlpEndpoint: string | undefined;
   private readonly exporter: ReportingExporter | undefined;
+  private readonly endListeners = new Set<(span: EndedSpan) => void>();
   private disposed?: Promise<void>;
 
   constructor(db: Db, options: TelemetryOptions = {}) {
     this.store = new SpanStore(db);
     this.store.prune(new Date(Date.now() - keepTraceDays * 24 * 3600 * 1000));
     this.otlpEndpoint = otlpTracesUrl(options.otlpEndpoint ?? process.env.HEARTH_OTLP_ENDPOINT);
-    const spanProcessors: SpanProcessor[] = [this.store.processor()];
+    const spanProcessors: SpanProcessor[] = [this.store.processor(), this.endNotifier()];
     if (this.otlpEndpoint) {
       this.exporter = new ReportingExporter(new OTLPTraceExporter({ url: this.otlpEndpoint, timeoutMillis: 5000 }), this.otlpEndpoint);
       spanProcessors.push(new BatchSpanProcessor(this.exporter));
@@ -89,6 +90,35 @@ export class Telemetry implements AsyncDisposable {
    */
   traceChatModel(model: ChatModel, parent: SpanParent | undefined): ChatModel {
     return tracedChatModel(model, (name, attributes) => this.startSpan(name, { parent, kind: 'client', attributes }));
+  }
+
+  /**
+   * Tells `listener` of every span as it ends (the metrics' model-call and retrieval timings); returns a function
+   * that stops it. A listener that throws is reported and does not fail the work the span measured.
+   */
+  onSpanEnd(listener: (span: EndedSpan) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  private endNotifier(): SpanProcessor {
+    return {
+      onStart: () => {},
+      onEnd: (span: ReadableSpan) => {
+        if (this.endListeners.size === 0) return;
+        const ended = endedSpan(span);
+        for (const listener of this.endListeners) {
+          try {
+            listener(ended);
+          } catch (failure) {
+            console.error('[hearth] a span listener failed', failure);
+          }
+        }
+      },
+      // Listeners are called synchronously: nothing is ever held back.
+      forceFlush: async () => {},
+      shutdown: async () => this.endListeners.clear(),
+    };
   }
 
   /** A space's latest traces, newest first. */
@@ -153,6 +183,31 @@ class RecordedSpan implements HearthSpan {
     this.ended = true;
     this.span.end(now());
   }
+}
+
+const kindNames: Record<SpanKind, EndedSpan['kind']> = {
+  [SpanKind.INTERNAL]: 'internal',
+  [SpanKind.SERVER]: 'server',
+  [SpanKind.CLIENT]: 'client',
+  [SpanKind.PRODUCER]: 'producer',
+  [SpanKind.CONSUMER]: 'consumer',
+};
+
+const statusNames: Record<SpanStatusCode, EndedSpan['status']> = {
+  [SpanStatusCode.UNSET]: 'unset',
+  [SpanStatusCode.OK]: 'ok',
+  [SpanStatusCode.ERROR]: 'error',
+};
+
+function endedSpan(span: ReadableSpan): EndedSpan {
+  return {
+    name: span.name,
+    kind: kindNames[span.kind],
+    attributes: span.attributes as EndedSpan['attributes'],
+    startMs: hrTimeToMilliseconds(span.startTime),
+    endMs: hrTimeToMilliseconds(span.endTime),
+    status: statusNames[span.status.code],
+  };
 }
 
 /**
