@@ -2,12 +2,15 @@
  * Hearth's OpenAI-compatible API: `/v1/chat/completions` (streamed or not; tools, tool choice, tool
  * results and tool calls; output held to a JSON schema given as `response_format` or vLLM's
  * `structured_outputs` / `guided_json`, checked and validated by the SGR pipeline: openai-structured.ts),
- * `/v1/embeddings` and `/v1/rerank`, served from any ChatModel, Embedder or Reranker. It speaks the same
- * wire module the remote provider reads, so a Hearth team server is a remote model server like any other.
+ * `/v1/embeddings`, `/v1/rerank` and `/v1/models`, served from any ChatModel, Embedder or Reranker. Each
+ * request leases its model for as long as it runs (a stream included) and returns the lease when it ends,
+ * however it ends, so a model switched meanwhile closes only after its last answer. It speaks the same wire
+ * module the remote provider reads, so a Hearth team server is a remote model server like any other.
  */
 import type http from 'node:http';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HearthError } from '../../schemas/index.js';
+import type { Lease } from '../core/lifecycle.js';
 import type { ChatEvent, ChatMessage, ChatModel, ChatRequest, Embedder, Reranker, TokenUsage } from '../core/models/index.js';
 import {
   WireChatRequest,
@@ -18,7 +21,6 @@ import {
   wireText,
   type WireChatChunk,
   type WireChatCompletion,
-  type WireEmbeddingResponse,
   type WireError,
   type WireRerankResponse,
   type WireToolCall,
@@ -26,10 +28,47 @@ import {
 } from '../core/models/index.js';
 import { chatEvents } from './openai-structured.js';
 
+/** The models a `/v1` serves, by the name a client asks for; undefined for a name not served here. */
 export interface OpenAIModels {
-  chat(model: string): ChatModel | undefined;
-  embedder(model: string): Embedder | undefined;
-  reranker(model: string): Reranker | undefined;
+  chat(model: string): Promise<Lease<ChatModel> | undefined>;
+  embedder(model: string): Promise<Lease<Embedder> | undefined>;
+  reranker(model: string): Promise<Lease<Reranker> | undefined>;
+  /** What `/v1/models` lists. */
+  list(): Promise<Array<{ id: string; kind: ServedKind }>>;
+}
+
+export type ServedKind = 'llm' | 'embed' | 'rerank';
+
+/** Models that are always there, by name (tests, fixtures): their leases hold nothing, so returning them does nothing. */
+export function fixedModels(models: { chat?: Record<string, ChatModel>; embed?: Record<string, Embedder>; rerank?: Record<string, Reranker> }): OpenAIModels {
+  const lookup =
+    <T>(table: Record<string, T> | undefined) =>
+    async (name: string): Promise<Lease<T> | undefined> =>
+      table && Object.hasOwn(table, name) ? unheld(table[name]!) : undefined;
+  const named = (table: Record<string, unknown> | undefined, kind: ServedKind) => Object.keys(table ?? {}).map((id) => ({ id, kind }));
+  return {
+    chat: lookup(models.chat),
+    embedder: lookup(models.embed),
+    reranker: lookup(models.rerank),
+    list: async () => [...named(models.chat, 'llm'), ...named(models.embed, 'embed'), ...named(models.rerank, 'rerank')],
+  };
+}
+
+function unheld<T>(value: T): Lease<T> {
+  const release = async () => undefined;
+  return { value, release, [Symbol.asyncDispose]: release };
+}
+
+/**
+ * The official `openai` client asks for base64 unless told otherwise (little-endian float32s, what OpenAI sends),
+ * so `/v1/embeddings` answers in either encoding.
+ */
+const EmbeddingRequest = WireEmbeddingRequest.extend({ encoding_format: z.enum(['float', 'base64']).optional() });
+
+/** `/v1/models` as OpenAI writes it: what the `openai` package's `models.list()` reads. */
+interface WireModelList {
+  object: 'list';
+  data: Array<{ id: string; object: 'model'; created: number; owned_by: string }>;
 }
 
 const maxBodyBytes = 16 * 1024 * 1024;
@@ -39,26 +78,32 @@ export async function handleOpenAIRequest(models: OpenAIModels, request: http.In
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   const route = routes[path];
   if (!route) return false;
-  if (request.method !== 'POST') {
-    sendError(response, 405, `${path} takes POST.`);
+  if (request.method !== route.method) {
+    response.setHeader('Allow', route.method);
+    sendError(response, 405, `${path} takes ${route.method}.`);
     return true;
   }
   const controller = new AbortController();
   // The client went away: stop generating for nobody.
   response.on('close', () => controller.abort());
   let body: unknown;
-  try {
-    body = JSON.parse(await readBody(request));
-  } catch (error) {
-    sendError(response, 400, `The body is not JSON: ${(error as Error).message}`);
-    return true;
+  if (route.method === 'POST') {
+    try {
+      body = JSON.parse(await readBody(request));
+    } catch (error) {
+      sendError(response, 400, `The body is not JSON: ${(error as Error).message}`);
+      return true;
+    }
   }
   try {
-    await route(models, body, response, controller.signal);
+    await route.handle(models, body, response, controller.signal);
   } catch (error) {
     // A failure before anything was sent gets a status; after that the connection is all there is.
-    if (!response.headersSent) sendJson(response, statusOf(error), errorBody(error, statusOf(error)));
-    else response.end();
+    if (!response.headersSent) {
+      const retryAfter = error instanceof HearthError ? (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds : undefined;
+      if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+      sendJson(response, statusOf(error), errorBody(error, statusOf(error)));
+    } else response.end();
   }
   return true;
 }
@@ -72,6 +117,13 @@ function statusOf(error: unknown): number {
       return 400;
     case 'NOT_FOUND':
       return 404;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    // A person past their requests a minute on a shared server: OpenAI's clients back off and retry on 429.
+    case 'RATE_LIMITED':
+      return 429;
     // The request was fine and the model answered; its answer never matched the schema.
     case 'OUTPUT_INVALID':
       return 422;
@@ -97,15 +149,85 @@ function errorBody(error: unknown, status: number): WireError {
   return { error: { message, type, code } };
 }
 
-type Route = (models: OpenAIModels, body: unknown, response: http.ServerResponse, signal: AbortSignal) => Promise<void>;
+interface Route {
+  method: 'GET' | 'POST';
+  /** `body` is the parsed JSON of a POST; undefined for a GET. */
+  handle(models: OpenAIModels, body: unknown, response: http.ServerResponse, signal: AbortSignal): Promise<void>;
+}
 
 const routes: Record<string, Route> = {
-  '/v1/chat/completions': async (models, body, response, signal) => {
-    const wire = parse(WireChatRequest, body, response);
-    if (!wire) return;
-    const model = models.chat(wire.model);
-    if (!model) return sendError(response, 404, `No chat model "${wire.model}" here.`);
-    const events = chatEvents(model, chatRequestOf(wire), { stream: wire.stream === true, signal })[Symbol.asyncIterator]();
+  '/v1/chat/completions': {
+    method: 'POST',
+    async handle(models, body, response, signal) {
+      const wire = parse(WireChatRequest, body, response);
+      if (!wire) return;
+      const lease = await models.chat(wire.model);
+      if (!lease) return sendError(response, 404, await notServed(models, 'llm', wire.model));
+      try {
+        await answer(lease.value, wire, response, signal);
+      } finally {
+        await lease.release();
+      }
+    },
+  },
+
+  '/v1/embeddings': {
+    method: 'POST',
+    async handle(models, body, response, signal) {
+      const request = parse(EmbeddingRequest, body, response);
+      if (!request) return;
+      const lease = await models.embedder(request.model);
+      if (!lease) return sendError(response, 404, await notServed(models, 'embed', request.model));
+      let vectors: Float32Array[];
+      try {
+        const inputs = typeof request.input === 'string' ? [request.input] : request.input;
+        vectors = await lease.value.embed(inputs, { signal });
+      } finally {
+        await lease.release();
+      }
+      const base64 = request.encoding_format === 'base64';
+      const data = vectors.map((vector, index) => ({ object: 'embedding', index, embedding: base64 ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64') : Array.from(vector) }));
+      sendJson(response, 200, { object: 'list', model: request.model, data });
+    },
+  },
+
+  '/v1/rerank': {
+    method: 'POST',
+    async handle(models, body, response, signal) {
+      const request = parse(WireRerankRequest, body, response);
+      if (!request) return;
+      const lease = await models.reranker(request.model);
+      if (!lease) return sendError(response, 404, await notServed(models, 'rerank', request.model));
+      let scores: number[];
+      try {
+        scores = await lease.value.rerank(request.query, request.documents, { signal });
+      } finally {
+        await lease.release();
+      }
+      const results = scores
+        .map((relevance_score, index) => ({ index, relevance_score }))
+        .sort((a, b) => b.relevance_score - a.relevance_score)
+        .slice(0, request.top_n ?? scores.length);
+      const result: WireRerankResponse = { model: request.model, results };
+      sendJson(response, 200, result);
+    },
+  },
+
+  '/v1/models': {
+    method: 'GET',
+    async handle(models, _body, response) {
+      // One entry per name: the wire's model has no kind, and the same name may serve two kinds.
+      const ids = [...new Set((await models.list()).map((model) => model.id))];
+      const result: WireModelList = { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'hearth' })) };
+      sendJson(response, 200, result);
+    },
+  },
+};
+
+/** A chat completion, whole or streamed, from `model`. */
+async function answer(model: ChatModel, wire: WireChatRequest, response: http.ServerResponse, signal: AbortSignal): Promise<void> {
+  const events = chatEvents(model, chatRequestOf(wire), { stream: wire.stream === true, signal })[Symbol.asyncIterator]();
+  try {
     // The first event before any header: a request the model refuses gets its 400, not a broken stream.
     const first = await events.next();
     const reply = new WireReply(wire.model);
@@ -115,7 +237,8 @@ const routes: Record<string, Route> = {
     }
     response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     try {
-      for (let step = first; !step.done; step = await events.next()) {
+      // A client gone mid-stream: stop reading the model (the signal stops its work) and let the lease go.
+      for (let step = first; !step.done && !signal.aborted; step = await events.next()) {
         for (const chunk of reply.chunks(step.value, wire.stream_options?.include_usage === true)) response.write(serializeSseData(chunk));
       }
       response.end(serializeSseData('[DONE]'));
@@ -123,37 +246,19 @@ const routes: Record<string, Route> = {
       // Headers are gone; the best a stream can do is say so in-band and stop (the openai SDK raises it).
       response.end(serializeSseData(errorBody(error, statusOf(error))));
     }
-  },
+  } finally {
+    // Left early (a disconnect, a failure): the generator's own cleanup runs now, before the lease is returned.
+    await events.return?.(undefined);
+  }
+}
 
-  '/v1/embeddings': async (models, body, response, signal) => {
-    const request = parse(WireEmbeddingRequest, body, response);
-    if (!request) return;
-    const embedder = models.embedder(request.model);
-    if (!embedder) return sendError(response, 404, `No embedding model "${request.model}" here.`);
-    const inputs = typeof request.input === 'string' ? [request.input] : request.input;
-    const vectors = await embedder.embed(inputs, { signal });
-    const result: WireEmbeddingResponse = {
-      object: 'list',
-      model: request.model,
-      data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: Array.from(vector) })),
-    };
-    sendJson(response, 200, result);
-  },
+const kindNames: Record<ServedKind, string> = { llm: 'chat', embed: 'embedding', rerank: 'rerank' };
 
-  '/v1/rerank': async (models, body, response, signal) => {
-    const request = parse(WireRerankRequest, body, response);
-    if (!request) return;
-    const reranker = models.reranker(request.model);
-    if (!reranker) return sendError(response, 404, `No rerank model "${request.model}" here.`);
-    const scores = await reranker.rerank(request.query, request.documents, { signal });
-    const results = scores
-      .map((relevance_score, index) => ({ index, relevance_score }))
-      .sort((a, b) => b.relevance_score - a.relevance_score)
-      .slice(0, request.top_n ?? scores.length);
-    const result: WireRerankResponse = { model: request.model, results };
-    sendJson(response, 200, result);
-  },
-};
+/** The 404's message: the name asked for, and what this server does serve of that kind. */
+async function notServed(models: OpenAIModels, kind: ServedKind, name: string): Promise<string> {
+  const served = (await models.list()).filter((model) => model.kind === kind).map((model) => model.id);
+  return `No ${kindNames[kind]} model "${name}" here; ${served.length ? `this server serves: ${served.join(', ')}` : `this server serves no ${kindNames[kind]} model`}.`;
+}
 
 /** The wire's request in Hearth's terms. */
 function chatRequestOf(wire: WireChatRequest): ChatRequest {

@@ -15,7 +15,7 @@ import {
   type ChatEvent,
   type ChatMessage,
 } from '../../../app/core/models/index.js';
-import { handleOpenAIRequest } from '../../../app/server/openai-api.js';
+import { fixedModels, handleOpenAIRequest } from '../../../app/server/openai-api.js';
 import { ScriptedChatModel, WordOverlapReranker } from '../../fixtures/scripted-models.js';
 
 /** Hearth's own OpenAI-compatible API in this process, with faults a test can switch on. */
@@ -48,11 +48,7 @@ beforeEach(async () => {
       response.end(JSON.stringify({ error: { message: `injected ${fault.status}` } }));
       return;
     }
-    const models = {
-      chat: (name: string) => (name === 'scripted' ? chat : undefined),
-      embedder: (name: string) => (name === 'hash' ? embedder : undefined),
-      reranker: (name: string) => (name === 'overlap' ? new WordOverlapReranker() : undefined),
-    };
+    const models = fixedModels({ chat: { scripted: chat }, embed: { hash: embedder }, rerank: { overlap: new WordOverlapReranker() } });
     void handleOpenAIRequest(models, request, response).then((handled) => {
       if (!handled) response.writeHead(404).end();
     });
@@ -206,7 +202,7 @@ describe('a remote OpenAI-compatible server', () => {
     const unknown = new OpenAICompatibleChatModel({ url, model: 'nope' });
     await expect(completeChat(unknown, { messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
       code: 'REMOTE_ERROR',
-      message: expect.stringContaining('404: No chat model "nope" here.'),
+      message: expect.stringContaining('404: No chat model "nope" here; this server serves: scripted.'),
     });
   });
 

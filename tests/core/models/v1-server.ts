@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { ChatModel } from '../../../app/core/models/index.js';
-import { handleOpenAIRequest } from '../../../app/server/openai-api.js';
+import { fixedModels, handleOpenAIRequest } from '../../../app/server/openai-api.js';
 
 export interface V1Server {
   /** Up to and including `/v1`. */
@@ -16,8 +16,8 @@ export interface V1Server {
 }
 
 export async function startV1Server(chat: Record<string, ChatModel>): Promise<V1Server> {
+  const models = fixedModels({ chat });
   const server = http.createServer((request, response) => {
-    const models = { chat: (name: string) => chat[name], embedder: () => undefined, reranker: () => undefined };
     void handleOpenAIRequest(models, request, response).then((handled) => {
       if (!handled) response.writeHead(404).end();
     });
