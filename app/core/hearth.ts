@@ -10,7 +10,7 @@ import { Agents, agentsHandlers, reportClaimChecker, type RunLimits } from './ag
 import { ArtifactStore } from './artifacts/index.js';
 import { citationsHandlers } from './citations/index.js';
 import { Conversations, chatHandlers } from './chat/index.js';
-import { Ingest, documentsHandlers } from './ingest/index.js';
+import { Ingest, Uploads, documentsHandlers } from './ingest/index.js';
 import { Jobs, jobsHandlers } from './jobs/index.js';
 import { Documents, Replacements } from './library/index.js';
 import { ModelRuntime, defaultLibraryFolder, modelsHandlers } from './models/index.js';
@@ -51,6 +51,10 @@ export class Hearth implements AsyncDisposable {
   /** Each space's keyword and vector indexes, prepared for the active embedder; search within a caller's spaces. */
   readonly indexes: SpaceIndexes;
   readonly ingest: Ingest;
+  /** Files streamed to the team server (`POST /upload`), waiting for their uploader to add them; each uploader's quota. */
+  readonly uploads: Uploads;
+  /** The largest file ingest (and an upload) accepts. */
+  readonly maxFileBytes: number;
   /** Long work (adding files, re-reading them, preparing spaces, making reports): durable, watched by any number of windows. */
   readonly jobs: Jobs;
   /** Schema-shaped reports from a space's documents (`report` jobs), their templates and rendered files. */
@@ -94,6 +98,8 @@ export class Hearth implements AsyncDisposable {
     this.jobs = new Jobs(db, { owners: (owner) => (owner.id === localOwner.id ? localOwner : this.team.callerForOwner(owner)) });
     const blobs = new BlobStore(path.join(dataDir, 'blobs'));
     const keywordIndex = new KeywordIndex(path.join(dataDir, 'keyword'));
+    this.maxFileBytes = options.maxFileBytes;
+    this.uploads = new Uploads(db, path.join(dataDir, 'uploads'));
     this.indexes = this.owned.add(new SpaceIndexes({ dataDir, db, spaces: this.spaces, documents: this.documents, models: this.models, keywordIndex, jobs: this.jobs }));
     this.ingest = this.owned.add(new Ingest({
       db,
@@ -103,6 +109,7 @@ export class Hearth implements AsyncDisposable {
       blobs,
       indexes: this.indexes,
       jobs: this.jobs,
+      uploads: this.uploads,
       maxFileBytes: options.maxFileBytes,
       parseWorkers: options.parseWorkers,
     }));

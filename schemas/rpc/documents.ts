@@ -4,15 +4,21 @@ import { DocumentInfo, Id, IngestStage } from '../domain.js';
 import { jobKind } from './job-spec.js';
 import { call, inSpace } from './spec.js';
 
-/** Where the bytes of a document come from: a path on the core's machine, or the bytes themselves. */
+/**
+ * Where the bytes of a document come from: the bytes themselves (one frame), a file the caller streamed to the
+ * team server first (`POST /upload`, whose answer names the `uploadId`), or a path on the core's machine — the
+ * one source only the person at that machine may name, so it comes last.
+ */
 export const DocumentSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('path'), path: z.string().min(1) }),
   z.object({
     kind: z.literal('bytes'),
     name: z.string().min(1).max(512),
     /** Base64 of the file's bytes. */
     base64: z.string(),
   }),
+  /** A file the caller uploaded; only its uploader may add it, and it waits for that at most 24 hours. */
+  z.object({ kind: z.literal('upload'), uploadId: Id }),
+  z.object({ kind: z.literal('path'), path: z.string().min(1) }),
 ]);
 export type DocumentSource = z.infer<typeof DocumentSource>;
 

@@ -1,5 +1,6 @@
 /** The documents methods of the contract: listing a space's documents, adding, re-reading, deleting, and reading them. */
 import { readFile } from 'node:fs/promises';
+import { HearthError } from '../../../schemas/index.js';
 import type { Documents, Replacements } from '../library/index.js';
 import type { SomeHandlers } from '../rpc/index.js';
 import type { BlobStore } from '../storage/index.js';
@@ -17,7 +18,13 @@ type DocumentsMethod = 'documents.list' | 'documents.ingest' | 'documents.reinge
 export function documentsHandlers({ ingest, documents, replacements, blobs }: DocumentsHandlersDeps): SomeHandlers<DocumentsMethod> {
   return {
     'documents.list': async ({ spaceId }) => documents.list(spaceId),
-    'documents.ingest': ({ spaceId, source, password, project }, { caller }) => ingest.add(caller, spaceId, source, { password, project }),
+    'documents.ingest': async ({ spaceId, source, password, project }, { caller }) => {
+      if (source.kind === 'path' && caller.principal.kind !== 'local-owner') {
+        // A path is read from the server's own disk: only the person at that machine may name one.
+        throw new HearthError('FORBIDDEN', 'Files on the server\'s disk can only be added by the person at it; upload the file instead.', { source: 'path' });
+      }
+      return ingest.add(caller, spaceId, source, { password, project });
+    },
     'documents.reingest': ({ documentId, password }, { caller }) => ingest.reread(caller, documentId, { password }),
     'documents.delete': async ({ documentId }, { caller }) => {
       await ingest.remove(caller, documentId);

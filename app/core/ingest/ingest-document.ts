@@ -60,7 +60,7 @@ export interface ReceivedFile {
  */
 export async function receiveFile(
   deps: Pick<IngestDeps, 'spaces' | 'blobs' | 'maxFileBytes'>,
-  request: { spaceId: string; source: DocumentSource },
+  request: { spaceId: string; source: ReceivedSource },
 ): Promise<ReceivedFile> {
   const { spaceId, source } = request;
   deps.spaces.get(spaceId); // NOT_FOUND before any work
@@ -70,6 +70,14 @@ export async function receiveFile(
   const sha256 = await deps.blobs.put(bytes);
   return { spaceId, name, sha256, sizeBytes: bytes.length, sourcePath: source.kind === 'path' ? path.resolve(source.path) : `upload:${name}` };
 }
+
+/**
+ * A document's source as `receiveFile` reads it: an upload is resolved (by its uploader's `Uploads.take`) to the
+ * file it was received into and the name it was uploaded under.
+ */
+export type ReceivedSource =
+  | Exclude<DocumentSource, { kind: 'upload' }>
+  | { kind: 'upload'; uploadId: string; path: string; name: string };
 
 /** Reads and indexes a received file from the blob store (see {@link receiveFile}), streaming its progress. */
 export async function* ingestDocument(
@@ -418,7 +426,7 @@ async function readBlob(blobs: BlobStore, sha256: string, name: string, details:
   return bytes;
 }
 
-async function readSource(source: DocumentSource, name: string, maxBytes: number): Promise<Uint8Array> {
+async function readSource(source: ReceivedSource, name: string, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = (size: number) =>
     new HearthError(
       'FILE_TOO_LARGE',
@@ -430,9 +438,12 @@ async function readSource(source: DocumentSource, name: string, maxBytes: number
     if (approximateSize > maxBytes) throw tooLarge(approximateSize);
     return Buffer.from(source.base64, 'base64');
   }
+  // An upload is read like a path, from the file it was received into; it is named by its upload's name.
+  const shown = source.kind === 'upload' ? `the upload of ${name}` : source.path;
+  const details = source.kind === 'upload' ? { uploadId: source.uploadId } : { path: source.path };
   try {
     const info = await stat(source.path);
-    if (!info.isFile()) throw new HearthError('FILE_UNREADABLE', `${source.path} is not a file.`, { path: source.path });
+    if (!info.isFile()) throw new HearthError('FILE_UNREADABLE', `${shown} is not a file.`, details);
     if (info.size > maxBytes) throw tooLarge(info.size);
     return await readFile(source.path);
   } catch (error) {
@@ -440,7 +451,7 @@ async function readSource(source: DocumentSource, name: string, maxBytes: number
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
-    throw new HearthError('FILE_UNREADABLE', `Cannot read ${source.path}: ${reason}.`, { path: source.path, errno: code });
+    throw new HearthError('FILE_UNREADABLE', `Cannot read ${shown}: ${reason}.`, { ...details, errno: code });
   }
 }
 

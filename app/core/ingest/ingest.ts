@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { HearthError, IngestProgress, IngestResult, ingestJob, reingestJob, type DocumentSource, type JobInfoOf } from '../../../schemas/index.js';
-import type { JobKind, JobRun, Jobs, Recovery } from '../jobs/index.js';
+import { interruptedByClose, type JobKind, type JobRun, type Jobs, type Recovery } from '../jobs/index.js';
 import { DisposableStore, toDisposable } from '../lifecycle.js';
 import type { Documents, Replacements } from '../library/index.js';
 import { ParsePool, formatOfFile, type ParseInput } from '../parsers/index.js';
@@ -16,7 +16,8 @@ import type { SpaceIndexes } from '../retrieval/index.js';
 import type { Spaces } from '../spaces/index.js';
 import type { BlobStore, Db } from '../storage/index.js';
 import type { Caller } from '../team/index.js';
-import { deleteDocument, ingestDocument, notInLibrary, receiveFile, recoverInFlight, reingestDocument, type IngestDeps } from './ingest-document.js';
+import { deleteDocument, ingestDocument, notInLibrary, receiveFile, recoverInFlight, reingestDocument, type IngestDeps, type ReceivedSource } from './ingest-document.js';
+import type { Uploads } from './uploads.js';
 
 export interface IngestOptions {
   db: Db;
@@ -26,6 +27,8 @@ export interface IngestOptions {
   blobs: BlobStore;
   indexes: SpaceIndexes;
   jobs: Jobs;
+  /** Files streamed to the server first (an `upload` source), settled when their job ends. */
+  uploads: Uploads;
   maxFileBytes: number;
   /** Ingest worker threads; default one per core but one (see ParsePool). */
   parseWorkers?: number | undefined;
@@ -38,6 +41,8 @@ const IngestParams = z.object({
   sizeBytes: z.number().int().nonnegative(),
   sourcePath: z.string(),
   project: z.string().optional(),
+  /** The upload the file came from, settled (counted or dropped) when the job ends — after a restart too. */
+  uploadId: z.string().optional(),
 });
 type IngestParams = z.infer<typeof IngestParams>;
 
@@ -58,10 +63,31 @@ export class Ingest {
     options.jobs.register(this.reingestKind());
   }
 
-  /** Checks a file, keeps its bytes and starts the job that reads and indexes it (see `receiveFile`). */
+  /**
+   * Checks a file, keeps its bytes and starts the job that reads and indexes it (see `receiveFile`). An upload
+   * must be the caller's own (NOT_FOUND otherwise, as for one that is gone); one that cannot be added is dropped.
+   */
   async add(caller: Caller, spaceId: string, source: DocumentSource, request: { password?: string | undefined; project?: string | undefined } = {}): Promise<JobInfoOf<'ingest'>> {
-    const received = await receiveFile(this.options, { spaceId, source });
-    const params: IngestParams = { ...received, ...(request.project !== undefined ? { project: request.project } : {}) };
+    let received: Awaited<ReturnType<typeof receiveFile>>;
+    let uploadId: string | undefined;
+    if (source.kind === 'upload') {
+      const upload = this.options.uploads.take(source.uploadId, caller.principal.id);
+      uploadId = source.uploadId;
+      const resolved: ReceivedSource = { kind: 'upload', uploadId, path: upload.path, name: upload.name };
+      try {
+        received = await receiveFile(this.options, { spaceId, source: resolved });
+      } catch (error) {
+        await this.options.uploads.settle(uploadId, { kept: false });
+        throw error;
+      }
+    } else {
+      received = await receiveFile(this.options, { spaceId, source });
+    }
+    const params: IngestParams = {
+      ...received,
+      ...(request.project !== undefined ? { project: request.project } : {}),
+      ...(uploadId !== undefined ? { uploadId } : {}),
+    };
     return this.options.jobs.start<'ingest', IngestParams, IngestSecret>('ingest', {
       spaceId,
       title: `Adding ${received.name}`,
@@ -110,10 +136,27 @@ export class Ingest {
       params: IngestParams,
       progress: IngestProgress,
       result: IngestResult,
-      run: (job) => this.runPipeline(job, (deps) => ingestDocument(deps, { ...job.params, password: job.secret?.password }, job.signal)),
+      run: async (job) => {
+        let result: IngestResult;
+        try {
+          result = await this.runPipeline(job, (deps) => ingestDocument(deps, { ...job.params, password: job.secret?.password }, job.signal));
+        } catch (error) {
+          // Closing is no end: the job resumes at the next start and settles its upload then. A file that needs
+          // its password keeps its upload, so adding it again with the password needs no second upload.
+          const needsPassword = error instanceof HearthError && (error.code === 'PASSWORD_REQUIRED' || error.code === 'PASSWORD_INCORRECT');
+          if (!interruptedByClose(job.signal) && !needsPassword) await this.settleUpload(job.params, { kept: false });
+          throw error;
+        }
+        await this.settleUpload(job.params, { kept: result.status === 'indexed' });
+        return result;
+      },
       // The documents a crash left `indexing` or `deleting` are finished or rolled back first (for re-reads too).
       beforeRecovery: () => void recoverInFlight(this.options),
-      recover: ({ params, steps }) => this.recovered(steps, () => this.options.documents.findBySha(params.spaceId, params.sha256)),
+      recover: async ({ params, steps }) => {
+        const recovery = this.recovered(steps, () => this.options.documents.findBySha(params.spaceId, params.sha256));
+        if ('done' in recovery) await this.settleUpload(params, { kept: recovery.done.status === 'indexed' });
+        return recovery;
+      },
     };
   }
 
@@ -126,6 +169,11 @@ export class Ingest {
       run: (job) => this.runPipeline(job, (deps) => reingestDocument(deps, { documentId: job.params.documentId, password: job.secret?.password }, job.signal)),
       recover: ({ steps }) => this.recovered(steps, () => undefined),
     };
+  }
+
+  /** Settles the upload an ingest job's file came from, if it came from one (see `Uploads.settle`). */
+  private async settleUpload(params: IngestParams, outcome: { kept: boolean }): Promise<void> {
+    if (params.uploadId !== undefined) await this.options.uploads.settle(params.uploadId, outcome);
   }
 
   /**

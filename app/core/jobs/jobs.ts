@@ -108,6 +108,14 @@ class Interruption extends Error {
   }
 }
 
+/**
+ * Whether a run's signal aborted because Hearth is closing: the job is not over (it resumes at the next start),
+ * so a kind keeps what it still needs then instead of cleaning up after it.
+ */
+export function interruptedByClose(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof Interruption && signal.reason.why === 'shutdown';
+}
+
 export interface JobsOptions {
   /** The caller a stored owner stands for, to resume its job after a restart; undefined when it is no longer known. */
   owners(owner: JobOwner): Caller | undefined;

@@ -528,6 +528,21 @@ export const migrations: readonly Migration[] = [
         detail TEXT
       );
       CREATE INDEX audit_log_space ON audit_log(space_id, id);
+      -- Files a team member streamed to the server (POST /upload), waiting for documents.ingest to take them;
+      -- their bytes count towards the uploader's quota while they wait and once they are documents.
+      CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX uploads_user ON uploads(user_id);
+      -- Bytes each team member has added as documents (what the upload quota counts).
+      CREATE TABLE upload_usage (
+        user_id TEXT PRIMARY KEY,
+        bytes INTEGER NOT NULL
+      ) WITHOUT ROWID;
     `,
   },
 ];
