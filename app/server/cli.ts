@@ -1,16 +1,19 @@
 /**
- * The `hearth` command: `serve` (web mode), `ingest`, `ask`, `report`, `spaces` and `models`. Exit codes a script can rely on:
+ * The `hearth` command: `serve` (web mode, or a team server with --team), `team`, `ingest`, `ask`, `report`, `spaces` and `models`. Exit codes a script can rely on:
  * 0 success; 1 some input failed (a file, an unknown space); 2 the command line is wrong; 3 Hearth itself failed.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HearthError, isHearthError, type Space } from '../../schemas/index.js';
 import { createHearth, defaultDataDir, jobResult, type Hearth, type HearthOptions } from '../core/index.js';
+import { OidcVerifier, oidcOptionsFromEnv } from '../core/team/index.js';
 import { models } from './cli-models.js';
+import { team, teamUsage } from './cli-team.js';
 import { report } from './cli-report.js';
 import { ExitCode, UsageError } from './cli-usage.js';
+import { startTeamServer } from './team-server.js';
 import { parseAllowedHost, startWebServer } from './web-server.js';
 
 export { ExitCode };
@@ -22,7 +25,10 @@ Commands:
                                        Serve web mode (default http://127.0.0.1:4321/); prints the address
                                        to open, with its key; --allow-host (or $HEARTH_ALLOWED_HOSTS,
                                        comma-separated) admits a name besides localhost
-  ingest <paths…> --space S [--project P] [--password W]
+  serve --team [--host H] [--port N] [--tls-cert FILE --tls-key FILE] [--allow-host NAME…] [--trust-proxy]
+                                       Serve a team: accounts and tokens (hearth team …) or OIDC
+                                       ($HEARTH_OIDC_*), shared spaces, /v1, /metrics; see docs/team-server.md
+${teamUsage}  ingest <paths…> --space S [--project P] [--password W]
                                        Add files (folders are walked) to space S, creating it if needed;
                                        under project P; W opens password-protected PDFs
   ask "question" --space S [--json]    Answer from space S's documents, with citations
@@ -66,6 +72,16 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         kind: { type: 'string' },
         out: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
+        team: { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        admin: { type: 'boolean' },
+        'display-name': { type: 'string' },
+        label: { type: 'string' },
+        expires: { type: 'string' },
+        group: { type: 'boolean' },
+        limit: { type: 'string' },
       },
     });
   } catch (error) {
@@ -90,12 +106,23 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   };
   try {
     switch (command) {
-      case 'serve':
-        return await serve(
-          { dataDir, ...(modelLibrary ? { modelLibrary } : {}) },
-          { host: values.host ?? '127.0.0.1', port: parsePort(values.port), allowedHosts: parseAllowedHosts(values['allow-host'] ?? [], process.env) },
-          out,
-        );
+      case 'serve': {
+        const listen = { host: values.host ?? '127.0.0.1', port: parsePort(values.port, values.team ? 8443 : 4321), allowedHosts: parseAllowedHosts(values['allow-host'] ?? [], process.env) };
+        const options = { dataDir, ...(modelLibrary ? { modelLibrary } : {}) };
+        if (values.team) return await serveTeam(options, { ...listen, tls: await readTls(values['tls-cert'], values['tls-key']), trustProxy: values['trust-proxy'] ?? false }, out);
+        if (values['tls-cert'] || values['tls-key'] || values['trust-proxy']) throw new UsageError('--tls-cert, --tls-key and --trust-proxy are for serve --team');
+        return await serve(options, listen, out);
+      }
+      case 'team':
+        return await team(dataDir, rest, {
+          admin: values.admin ?? false,
+          displayName: values['display-name'],
+          label: values.label,
+          expires: values.expires,
+          group: values.group ?? false,
+          limit: values.limit,
+          json: values.json ?? false,
+        }, out);
       case 'ingest':
         return await withHearth((hearth) => ingest(hearth, rest, requireSpace(values.space), { project: values.project, password: values.password }, out, err));
       case 'ask':
@@ -131,8 +158,8 @@ function requireSpace(space: string | undefined): string {
   return space;
 }
 
-function parsePort(port: string | undefined): number {
-  if (port === undefined) return 4321;
+function parsePort(port: string | undefined, fallback: number): number {
+  if (port === undefined) return fallback;
   const value = Number(port);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new UsageError(`--port must be 0–65535, not "${port}"`);
   return value;
@@ -165,6 +192,46 @@ async function serve(
   });
   await server.close();
   await hearth.dispose();
+  return ExitCode.ok;
+}
+
+async function readTls(cert: string | undefined, key: string | undefined): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new UsageError('--tls-cert and --tls-key go together (PEM files)');
+  const read = (file: string, what: string) =>
+    readFile(file).catch((error: Error) => {
+      throw new HearthError('FILE_UNREADABLE', `Cannot read the TLS ${what} ${file}: ${error.message}`);
+    });
+  return { cert: await read(cert, 'certificate'), key: await read(key, 'key') };
+}
+
+/** `serve --team`: the team server, until Ctrl+C or SIGTERM (systemd's stop). */
+async function serveTeam(
+  options: HearthOptions,
+  listen: { host: string; port: number; allowedHosts: string[]; tls: { cert: Buffer; key: Buffer } | undefined; trustProxy: boolean },
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const hearth = await createHearth(options);
+  try {
+    const oidc = oidcOptionsFromEnv(process.env);
+    if (oidc) hearth.team.useOidc(new OidcVerifier(oidc));
+    const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
+    const server = await startTeamServer({ hearth, staticDir, host: listen.host, port: listen.port, allowedHosts: listen.allowedHosts, trustProxy: listen.trustProxy, ...(listen.tls ? { tls: listen.tls } : {}) });
+    out.write(
+      `Hearth serves a team at ${server.origin}\nSign-in: ${hearth.team.describeSignIn()}\nData folder: ${hearth.dataDir}\n` +
+        (listen.tls ? '' : 'Plain HTTP: put it behind a TLS proxy, or pass --tls-cert and --tls-key, before anyone signs in over a network.\n') +
+        (hearth.team.canSignIn() ? '' : 'Nobody can sign in yet: hearth team user add NAME, then hearth team token create NAME.\n') +
+        'Press Ctrl+C to stop.\n',
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+  } finally {
+    await hearth.dispose();
+  }
   return ExitCode.ok;
 }
 

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
+import { isIP } from 'node:net';
 
 /** The WebSocket subprotocol that carries the secret; browsers' WebSocket API cannot set headers, scripts' can. */
 export const bearerProtocolPrefix = 'hearth.bearer.';
@@ -45,21 +46,22 @@ function authorityOf(value: string, defaultPort: number): Authority | undefined 
 
 const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** Who may reach this server: the names it answers to, and the launch secret in whichever way it travels. */
-export class Gate {
-  readonly cookieName: string;
+/**
+ * The names a server answers to: loopback and `*.localhost` on its port, the address it is bound to, and names
+ * the user allows. A team server also takes IP literals (DNS rebinding needs a name to rebind, so a Host that
+ * is an address cannot be a rebound page's).
+ */
+export class HostRule {
   private readonly port: number;
   private readonly allowedHosts: AllowedHost[];
   private readonly boundHost: string;
-  private readonly secretDigest: Buffer;
+  private readonly ipLiterals: boolean;
 
-  constructor(options: { token: string; port: number; allowedHosts: AllowedHost[]; boundHost: string }) {
+  constructor(options: { port: number; allowedHosts: AllowedHost[]; boundHost: string; ipLiterals?: boolean }) {
     this.port = options.port;
     this.allowedHosts = options.allowedHosts;
     this.boundHost = authorityOf(options.boundHost, options.port)?.hostname ?? options.boundHost;
-    this.secretDigest = digest(options.token);
-    // Cookies do not keep ports apart; the name does, so two Hearths on two ports keep their own.
-    this.cookieName = `hearth-token-${options.port}`;
+    this.ipLiterals = options.ipLiterals ?? false;
   }
 
   /** Why a request's Host is refused (for every route and the upgrade), or undefined when it is one of ours. */
@@ -69,7 +71,7 @@ export class Gate {
     if (authority && this.isOurs(authority)) return undefined;
     const named = host === undefined ? 'no host' : `"${host.slice(0, 200)}"`;
     return (
-      `Hearth answers only requests for localhost, 127.0.0.1, [::1] or a *.localhost name on port ${this.port}; ` +
+      `Hearth answers only requests for localhost, 127.0.0.1, [::1]${this.ipLiterals ? ', its IP addresses' : ''} or a *.localhost name on port ${this.port}; ` +
       `this one was for ${named}. A web page can point its own name at this machine (DNS rebinding), so other names ` +
       'are refused. To use Hearth under another name, start it with --allow-host NAME (or HEARTH_ALLOWED_HOSTS=NAME).\n'
     );
@@ -85,6 +87,34 @@ export class Gate {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
     return this.isOurs({ hostname: url.hostname, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 });
+  }
+
+  private isOurs({ hostname, port }: Authority): boolean {
+    if (port === this.port && (loopbackNames.has(hostname) || hostname.endsWith('.localhost') || hostname === this.boundHost)) return true;
+    if (port === this.port && this.ipLiterals && (isIP(hostname) !== 0 || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0)) return true;
+    return this.allowedHosts.some((allowed) => allowed.hostname === hostname && (allowed.port ?? this.port) === port);
+  }
+}
+
+/** Who may reach web mode: the names it answers to, and the launch secret in whichever way it travels. */
+export class Gate {
+  readonly cookieName: string;
+  private readonly hosts: HostRule;
+  private readonly secretDigest: Buffer;
+
+  constructor(options: { token: string; port: number; allowedHosts: AllowedHost[]; boundHost: string }) {
+    this.hosts = new HostRule(options);
+    this.secretDigest = digest(options.token);
+    // Cookies do not keep ports apart; the name does, so two Hearths on two ports keep their own.
+    this.cookieName = `hearth-token-${options.port}`;
+  }
+
+  refuseHost(request: http.IncomingMessage): string | undefined {
+    return this.hosts.refuseHost(request);
+  }
+
+  originAllowed(origin: string): boolean {
+    return this.hosts.originAllowed(origin);
   }
 
   /** The secret, compared in constant time (over digests, so the lengths are equal too). */
@@ -124,17 +154,13 @@ export class Gate {
     };
   }
 
-  private isOurs({ hostname, port }: Authority): boolean {
-    if (port === this.port && (loopbackNames.has(hostname) || hostname.endsWith('.localhost') || hostname === this.boundHost)) return true;
-    return this.allowedHosts.some((allowed) => allowed.hostname === hostname && (allowed.port ?? this.port) === port);
-  }
 }
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-function cookieValues(header: string | undefined, name: string): string[] {
+export function cookieValues(header: string | undefined, name: string): string[] {
   if (!header) return [];
   return header.split(';').flatMap((pair) => {
     const equals = pair.indexOf('=');

@@ -5,16 +5,14 @@
  * that name one of its own hosts and carry the secret it made at launch (decision 27 in docs/decisions.md).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { HearthError, type ServerFrame } from '../../schemas/index.js';
-import { RpcSession, localOwner, type Hearth } from '../core/index.js';
+import { WebSocketServer } from 'ws';
+import { HearthError } from '../../schemas/index.js';
+import { localOwner, type Hearth } from '../core/index.js';
 import { hearthVersion } from '../core/package-root.js';
+import { attachRpcSocket, refuseUpgrade } from './rpc-socket.js';
+import { securityHeaders, serveStatic, shownHost } from './static-files.js';
 import { Gate, parseAllowedHost, type AllowedHost } from './web-access.js';
 
 export { bearerProtocolPrefix, parseAllowedHost, type AllowedHost } from './web-access.js';
@@ -46,29 +44,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
-
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { hearth, staticDir } = options;
   const token = options.token ?? randomBytes(32).toString('base64url');
@@ -99,10 +74,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   server.on('upgrade', (request, socket, head) => {
     const refusal = gate!.refuseUpgrade(request);
     if (refusal) {
-      refuseRaw(socket, refusal.status, refusal.message);
+      refuseUpgrade(socket, refusal.status, refusal.message);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, hearth));
+    sockets.handleUpgrade(request, socket, head, (ws) => attachRpcSocket(ws, hearth.dispatcher, localOwner));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -126,44 +101,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }),
   };
 }
-
-/** The host to print: the bound address, or loopback when bound to every interface (a browser cannot open 0.0.0.0). */
-function shownHost(address: AddressInfo): string {
-  if (address.address === '0.0.0.0') return '127.0.0.1';
-  if (address.address === '::') return '[::1]';
-  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
-}
-
-function attach(ws: WebSocket, hearth: Hearth): void {
-  const send = (frame: ServerFrame) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-  };
-  const session = new RpcSession(hearth.dispatcher, localOwner, send);
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) {
-      ws.send(JSON.stringify({ type: 'error', id: null, error: { code: 'BAD_REQUEST', message: 'Frames are JSON text, not binary.' } }));
-      return;
-    }
-    session.receive(data.toString());
-  });
-  ws.on('close', () => session.dispose());
-  ws.on('error', (error) => console.error('[hearth] websocket error', error.message));
-}
-
-/** Answers an upgrade request on the raw socket (no ServerResponse exists for one). */
-function refuseRaw(socket: Duplex, status: number, message: string): void {
-  const body = Buffer.from(message);
-  socket.end(
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString()}`,
-  );
-}
-
-const securityHeaders = {
-  'Content-Security-Policy': contentSecurityPolicy,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-};
 
 const keyNeededPage = `<!doctype html>
 <html lang="en">
@@ -223,34 +160,5 @@ async function serveHttp(staticDir: string, gate: Gate, request: http.IncomingMe
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
-  const root = path.resolve(staticDir);
-  let file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
-  if (file !== root && !file.startsWith(root + path.sep)) {
-    response.writeHead(403).end();
-    return;
-  }
-  let info = await stat(file).catch(() => undefined);
-  if (!info || info.isDirectory()) {
-    // The renderer is a single page: unknown paths get index.html.
-    file = path.join(root, 'index.html');
-    info = await stat(file).catch(() => undefined);
-    if (!info) {
-      response
-        .writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
-        .end(`The renderer is not built (no ${file}). Run: npm run build:renderer`);
-      return;
-    }
-  }
-  response.writeHead(200, {
-    'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
-    'Content-Length': info.size,
-    ...securityHeaders,
-    // Vite names assets by content hash, so they never change; everything else is revalidated.
-    'Cache-Control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-  });
-  if (request.method === 'HEAD') {
-    response.end();
-    return;
-  }
-  createReadStream(file).pipe(response);
+  await serveStatic(staticDir, request, response, url);
 }

@@ -26,22 +26,31 @@ export class SpaceGrants {
   /** Gives (or changes) a grantee's role in a space. Refuses to leave a space that had an owning user without one. */
   grant(spaceId: string, grantee: Grantee, role: SpaceRole, grantedBy: string): void {
     this.db.transaction(() => {
+      const owners = this.owningUsers(spaceId);
       this.db
         .prepare(
           `INSERT INTO space_grants (space_id, grantee_kind, grantee_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (space_id, grantee_kind, grantee_id) DO UPDATE SET role = excluded.role, granted_by = excluded.granted_by, granted_at = excluded.granted_at`,
         )
         .run(spaceId, grantee.kind, grantee.id, role, grantedBy, new Date().toISOString());
-      this.keepAnOwner(spaceId);
+      this.keepAnOwner(spaceId, owners);
     })();
   }
 
   /** Takes a grantee's role in the space away (nothing when it had none). */
   revoke(spaceId: string, grantee: Grantee): void {
     this.db.transaction(() => {
+      const owners = this.owningUsers(spaceId);
       this.db.prepare('DELETE FROM space_grants WHERE space_id = ? AND grantee_kind = ? AND grantee_id = ?').run(spaceId, grantee.kind, grantee.id);
-      this.keepAnOwner(spaceId);
+      this.keepAnOwner(spaceId, owners);
     })();
+  }
+
+  /** A space by name or id, as an admin types it on the command line. */
+  findSpace(nameOrId: string): { id: string; name: string } | undefined {
+    return this.db.prepare('SELECT id, name FROM spaces WHERE name = ? COLLATE NOCASE OR id = ?').get(nameOrId.trim(), nameOrId.trim()) as
+      | { id: string; name: string }
+      | undefined;
   }
 
   members(spaceId: string): SpaceMember[] {
@@ -73,10 +82,16 @@ export class SpaceGrants {
     return roles;
   }
 
-  private keepAnOwner(spaceId: string): void {
-    const owners = this.db.prepare(`SELECT COUNT(*) AS n FROM space_grants WHERE space_id = ? AND grantee_kind = 'user' AND role = 'owner'`).get(spaceId) as { n: number };
-    const any = this.db.prepare('SELECT COUNT(*) AS n FROM space_grants WHERE space_id = ?').get(spaceId) as { n: number };
-    if (owners.n === 0 && any.n > 0) {
+  private owningUsers(spaceId: string): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM space_grants WHERE space_id = ? AND grantee_kind = 'user' AND role = 'owner'`).get(spaceId) as { n: number }).n;
+  }
+
+  /**
+   * A space that had a person as its owner keeps one. (One made at the server's own command line has none: the
+   * person at the box shares it, and it is theirs until someone is made its owner.)
+   */
+  private keepAnOwner(spaceId: string, before: number): void {
+    if (before > 0 && this.owningUsers(spaceId) === 0) {
       // Thrown inside the transaction, so the change that caused it is rolled back.
       throw new HearthError('BAD_REQUEST', 'A shared space needs at least one person as its owner: make someone else owner first.', { spaceId });
     }

@@ -4,7 +4,7 @@
  * local owner; a team server lets in a person with a live API token or a JWT from the team's OIDC provider.
  */
 import { HearthError, type JobOwner } from '../../../schemas/index.js';
-import type { Db } from '../storage/index.js';
+import { openDatabase, type Db } from '../storage/index.js';
 import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { Caller } from './caller.js';
@@ -38,6 +38,15 @@ export class Team {
     this.tokens = new ApiTokens(db);
     this.grants = new SpaceGrants(db);
     this.audit = new AuditLog(db);
+  }
+
+  /**
+   * The team of a data folder, without the rest of Hearth: what `hearth team` uses while the server runs (SQLite
+   * takes the two processes' writes in turn; the server reads tokens and grants from the rows on every request).
+   */
+  static open(dataDir: string): Team & { close(): void } {
+    const db = openDatabase(dataDir);
+    return Object.assign(new Team(db), { close: () => db.close() });
   }
 
   /** Lets people in with JWTs from the team's OIDC provider, besides API tokens. */

@@ -3,41 +3,18 @@
  * FORBIDDEN before its handler runs — and called by a caller with exactly that access, is not. The test walks
  * the method table, so a method added later is covered without editing it.
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Caller, type Hearth } from '../../../app/core/index.js';
 import { HearthError, SpaceRole, methods, type Access, type MethodName } from '../../../schemas/index.js';
-import { followJob, openTempHearth, rpcStream } from '../../fixtures/hearth-runner.js';
-import { sampleParams, type KnownIds } from './sample-params.js';
+import { arrangeKnownIds } from '../../fixtures/known-ids.js';
+import { openTempHearth } from '../../fixtures/hearth-runner.js';
+import { sampleParams } from './sample-params.js';
 
 let hearth: Hearth;
 let close: () => Promise<void>;
 
 /** A fresh space with a document, a conversation, a job and a report in it, so every method has something real to name. */
-async function arrange(): Promise<KnownIds> {
-  const spaceId = hearth.spaces.create(`Space ${Math.random().toString(36).slice(2)}`).id;
-  const file = path.join(hearth.dataDir, '..', `${spaceId}.md`);
-  await writeFile(file, '# Harbour\n\nThe ferry leaves at noon from the east pier.\n');
-  const job = await hearth.call('documents.ingest', { spaceId, source: { kind: 'path', path: file } });
-  const { result } = await followJob(hearth, job);
-  const answer = await rpcStream(hearth, 'chat.ask', { spaceId, question: 'When does the ferry leave?' });
-  const report = await followJob(hearth, await hearth.call('reports.create', { spaceId, templateId: 'summary', request: 'the ferry', formats: ['markdown'] }));
-  const agentRun = await hearth.call('agents.run', { spaceId, request: 'When does the ferry leave?' });
-  await followJob(hearth, agentRun);
-  return {
-    spaceId,
-    documentId: result.document.id,
-    conversationId: answer.result.conversationId,
-    jobId: job.id,
-    reportId: report.result.reportId,
-    artifactId: report.result.artifacts[0]!.id,
-    traceId: answer.result.traceId!,
-    taskId: hearth.tasks.create(spaceId, { title: 'Book the ferry' }).id,
-    runId: agentRun.id,
-    citation: answer.result.citations[0]!,
-  };
-}
+const arrange = () => arrangeKnownIds(hearth);
 
 /** A caller one step short of `access` in the arranged space: the role below, or the server role below. */
 function shortOf(access: Access, spaceId: string): Caller {
