@@ -28,7 +28,7 @@ export interface TeamCliOptions {
   json: boolean;
 }
 
-export async function team(dataDir: string, args: string[], options: TeamCliOptions, out: NodeJS.WritableStream): Promise<number> {
+export async function team(dataDir: string, args: string[], options: TeamCliOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const [noun, verb, ...rest] = args;
   const store = Team.open(dataDir);
   try {
@@ -97,7 +97,7 @@ export async function team(dataDir: string, args: string[], options: TeamCliOpti
         store.audit.record({ actor: system, action: 'team.token.create', detail: { user: user.name, tokenId: info.id, expiresAt: info.expiresAt } });
         // The only place the secret is ever shown; it is kept as a hash.
         out.write(`${token}\n`);
-        process.stderr.write(`Token ${info.id} for ${user.name}, expires ${info.expiresAt.slice(0, 10)}. It is shown once: give it to ${user.name} now.\n`);
+        err.write(`Token ${info.id} for ${user.name}, expires ${info.expiresAt.slice(0, 10)}. It is shown once: give it to ${user.name} now.\n`);
         return ExitCode.ok;
       }
       case 'token list':

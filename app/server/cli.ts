@@ -122,7 +122,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
           group: values.group ?? false,
           limit: values.limit,
           json: values.json ?? false,
-        }, out);
+        }, out, err);
       case 'ingest':
         return await withHearth((hearth) => ingest(hearth, rest, requireSpace(values.space), { project: values.project, password: values.password }, out, err));
       case 'ask':

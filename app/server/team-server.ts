@@ -167,8 +167,14 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   /** POST: trade a token for the session cookie (a browser's sign-in); GET: who the cookie is; DELETE: sign out. */
   const session = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     if (request.method === 'GET') {
-      const caller = hearth.team.callerFor(await signIn(request));
-      return sendJson(response, 200, { id: caller.id, name: caller.name, serverRole: caller.serverRole });
+      // What the renderer asks first: whether this is a team server, and whether its cookie still signs it in.
+      try {
+        const caller = hearth.team.callerFor(await signIn(request));
+        return sendJson(response, 200, { team: true, signedIn: true, user: { id: caller.id, name: caller.name, serverRole: caller.serverRole } });
+      } catch (error) {
+        if (!isHearthError(error) || error.code !== 'UNAUTHORIZED') throw error;
+        return sendJson(response, 401, { team: true, signedIn: false, error: error.toPayload() });
+      }
     }
     if (request.method === 'DELETE') {
       response.writeHead(204, { 'Set-Cookie': `${cookieName}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secure ? '; Secure' : ''}` }).end();
@@ -190,7 +196,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         'Cache-Control': 'no-store',
         'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secure ? '; Secure' : ''}`,
       })
-      .end(JSON.stringify({ id: caller.id, name: caller.name, serverRole: caller.serverRole }));
+      .end(JSON.stringify({ team: true, signedIn: true, user: { id: caller.id, name: caller.name, serverRole: caller.serverRole } }));
   };
 
   const server = secure ? https.createServer({ cert: options.tls!.cert, key: options.tls!.key }, handler) : http.createServer(handler);
