@@ -74,6 +74,7 @@ export async function team(dataDir: string, args: string[], options: TeamCliOpti
       case 'group add': {
         const [name] = need(1, 'a group name');
         const group = store.accounts.addGroup(name!);
+        store.audit.record({ actor: system, action: 'team.group.add', detail: { group: group.name } });
         out.write(`Added group ${group.name}. Add people: hearth team group join ${group.name} USER\n`);
         return ExitCode.ok;
       }

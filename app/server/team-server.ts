@@ -74,7 +74,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   const maxInFlight = options.maxInFlight ?? 32;
   const quotaBytes = options.uploadQuotaBytes ?? uploadQuotaFromEnv(process.env);
-  const secure = options.tls !== undefined;
+  const tlsHere = options.tls !== undefined;
+  /** Whether the browser reached us over TLS: ours, or a trusted proxy's in front of us. */
+  const overTls = (request: http.IncomingMessage): boolean =>
+    tlsHere || (options.trustProxy === true && String(request.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https');
   const signIns = new FailedSignIns(options.failedSignInsPerMinute ?? 10);
   const metrics = createMetrics({ hearth });
   const models = runtimeModels(hearth.models);
@@ -134,9 +137,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     const route = url.pathname;
     if (route === '/healthz') return sendJson(response, 200, { ok: true, version: hearthVersion() });
     if (route === '/readyz') {
+      // Unauthenticated, so it says only whether to send people here, not how sign-in or the models are set up.
       const ready = hearth.team.canSignIn();
-      const llm = await hearth.models.active('llm');
-      return sendJson(response, ready ? 200 : 503, { ready, signIn: hearth.team.describeSignIn(), llm: llm?.aliases[0] ?? null });
+      return sendJson(response, ready ? 200 : 503, ready ? { ready } : { ready, reason: 'Nobody can sign in yet: add an account or set up OIDC.' });
     }
     if (route === '/session') return session(request, response);
     if (route === '/metrics') {
@@ -177,7 +180,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       }
     }
     if (request.method === 'DELETE') {
-      response.writeHead(204, { 'Set-Cookie': `${cookieName}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secure ? '; Secure' : ''}` }).end();
+      response.writeHead(204, { 'Set-Cookie': `${cookieName}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${overTls(request) ? '; Secure' : ''}` }).end();
       return;
     }
     if (request.method !== 'POST') return sendJson(response, 405, { error: { code: 'BAD_REQUEST', message: '/session takes GET, POST or DELETE.' } });
@@ -194,12 +197,12 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       .writeHead(200, {
         'Content-Type': 'application/json',
         'Cache-Control': 'no-store',
-        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secure ? '; Secure' : ''}`,
+        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${overTls(request) ? '; Secure' : ''}`,
       })
       .end(JSON.stringify({ team: true, signedIn: true, user: { id: caller.id, name: caller.name, serverRole: caller.serverRole } }));
   };
 
-  const server = secure ? https.createServer({ cert: options.tls!.cert, key: options.tls!.key }, handler) : http.createServer(handler);
+  const server = tlsHere ? https.createServer({ cert: options.tls!.cert, key: options.tls!.key }, handler) : http.createServer(handler);
   const sockets = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxFrameBytes ?? 1024 * 1024,
@@ -267,7 +270,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   rule = new HostRule({ port: address.port, allowedHosts, boundHost: shownHost(address), ipLiterals: true });
   cookieName = `hearth-session-${address.port}`;
   return {
-    origin: `${secure ? 'https' : 'http'}://${shownHost(address)}:${address.port}`,
+    origin: `${tlsHere ? 'https' : 'http'}://${shownHost(address)}:${address.port}`,
     port: address.port,
     metrics,
     close: () =>

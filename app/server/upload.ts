@@ -45,7 +45,7 @@ export async function handleUpload(options: UploadRequest): Promise<void> {
     const upload = await hearth.uploads.receive(caller.principal.id, name, request, { ...limits, signal: controller.signal });
     const job = await hearth.call('documents.ingest', { spaceId, source: { kind: 'upload', uploadId: upload.uploadId } }, { caller }).catch(async (error: unknown) => {
       // Nothing will take it now: it should not count against the quota until the sweep.
-      await hearth.uploads.settle(upload.uploadId, { kept: false });
+      await hearth.uploads.settle(upload.uploadId, {});
       throw error;
     });
     sendJson(response, 202, { uploadId: upload.uploadId, job });

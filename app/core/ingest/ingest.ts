@@ -77,7 +77,7 @@ export class Ingest {
       try {
         received = await receiveFile(this.options, { spaceId, source: resolved });
       } catch (error) {
-        await this.options.uploads.settle(uploadId, { kept: false });
+        await this.options.uploads.settle(uploadId, {});
         throw error;
       }
     } else {
@@ -144,17 +144,17 @@ export class Ingest {
           // Closing is no end: the job resumes at the next start and settles its upload then. A file that needs
           // its password keeps its upload, so adding it again with the password needs no second upload.
           const needsPassword = error instanceof HearthError && (error.code === 'PASSWORD_REQUIRED' || error.code === 'PASSWORD_INCORRECT');
-          if (!interruptedByClose(job.signal) && !needsPassword) await this.settleUpload(job.params, { kept: false });
+          if (!interruptedByClose(job.signal) && !needsPassword) await this.settleUpload(job.params, {});
           throw error;
         }
-        await this.settleUpload(job.params, { kept: result.status === 'indexed' });
+        await this.settleUpload(job.params, { documentId: result.status === 'indexed' ? result.document.id : undefined });
         return result;
       },
       // The documents a crash left `indexing` or `deleting` are finished or rolled back first (for re-reads too).
       beforeRecovery: () => void recoverInFlight(this.options),
       recover: async ({ params, steps }) => {
         const recovery = this.recovered(steps, () => this.options.documents.findBySha(params.spaceId, params.sha256));
-        if ('done' in recovery) await this.settleUpload(params, { kept: recovery.done.status === 'indexed' });
+        if ('done' in recovery) await this.settleUpload(params, { documentId: recovery.done.status === 'indexed' ? recovery.done.document.id : undefined });
         return recovery;
       },
     };
@@ -172,7 +172,7 @@ export class Ingest {
   }
 
   /** Settles the upload an ingest job's file came from, if it came from one (see `Uploads.settle`). */
-  private async settleUpload(params: IngestParams, outcome: { kept: boolean }): Promise<void> {
+  private async settleUpload(params: IngestParams, outcome: { documentId?: string | undefined }): Promise<void> {
     if (params.uploadId !== undefined) await this.options.uploads.settle(params.uploadId, outcome);
   }
 

@@ -5,8 +5,8 @@
  * bytes count towards the uploader's quota while it waits and, once it became a document, for good.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HearthError } from '../../../schemas/index.js';
@@ -71,7 +71,9 @@ export class Uploads {
       }
     }
     try {
-      await pipeline(counted, createWriteStream(part, { flags: 'wx' }), limits.signal ? { signal: limits.signal } : {});
+      // Opened before the stream starts, so a failure cannot come before the file exists and leave it behind after the clean-up.
+      const file = await open(part, 'wx');
+      await pipeline(counted, file.createWriteStream(), limits.signal ? { signal: limits.signal } : {});
       await rename(part, target);
       // Checked again with the row written: uploads of the same person that finished meanwhile count too.
       this.db.transaction(() => {
@@ -112,19 +114,20 @@ export class Uploads {
   }
 
   /**
-   * Ends an upload once its ingest has: when its bytes became a document they count towards the uploader's quota
-   * for good; either way its row and file go. An upload settled already is left as it is.
+   * Ends an upload once its ingest has: when its bytes became a document (`documentId`) they count towards the
+   * uploader's quota for as long as that document is kept; either way its row and file go. An upload settled
+   * already is left as it is.
    */
-  async settle(uploadId: string, outcome: { kept: boolean }): Promise<void> {
+  async settle(uploadId: string, outcome: { documentId?: string | undefined }): Promise<void> {
     this.db.transaction(() => {
       const row = this.db.prepare('SELECT user_id AS userId, size_bytes AS sizeBytes FROM uploads WHERE id = ?').get(uploadId) as
         | { userId: string; sizeBytes: number }
         | undefined;
       if (!row) return;
-      if (outcome.kept) {
+      if (outcome.documentId !== undefined) {
         this.db
-          .prepare('INSERT INTO upload_usage (user_id, bytes) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET bytes = bytes + excluded.bytes')
-          .run(row.userId, row.sizeBytes);
+          .prepare('INSERT OR IGNORE INTO uploaded_documents (document_id, user_id, size_bytes) VALUES (?, ?, ?)')
+          .run(outcome.documentId, row.userId, row.sizeBytes);
       }
       this.db.prepare('DELETE FROM uploads WHERE id = ?').run(uploadId);
     })();
@@ -132,7 +135,7 @@ export class Uploads {
   }
 
   usage(userId: string): UploadUsage {
-    const kept = this.db.prepare('SELECT bytes FROM upload_usage WHERE user_id = ?').get(userId) as { bytes: number } | undefined;
+    const kept = this.db.prepare('SELECT COALESCE(SUM(size_bytes), 0) AS bytes FROM uploaded_documents WHERE user_id = ?').get(userId) as { bytes: number } | undefined;
     const pending = this.db.prepare('SELECT COALESCE(SUM(size_bytes), 0) AS bytes FROM uploads WHERE user_id = ?').get(userId) as { bytes: number };
     const keptBytes = kept?.bytes ?? 0;
     return { keptBytes, pendingBytes: pending.bytes, usedBytes: keptBytes + pending.bytes };

@@ -538,11 +538,14 @@ export const migrations: readonly Migration[] = [
         created_at TEXT NOT NULL
       );
       CREATE INDEX uploads_user ON uploads(user_id);
-      -- Bytes each team member has added as documents (what the upload quota counts).
-      CREATE TABLE upload_usage (
-        user_id TEXT PRIMARY KEY,
-        bytes INTEGER NOT NULL
+      -- The documents each team member's uploads became, with their size: what the upload quota counts. A
+      -- deleted document frees its bytes (the row goes with it).
+      CREATE TABLE uploaded_documents (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL
       ) WITHOUT ROWID;
+      CREATE INDEX uploaded_documents_user ON uploaded_documents(user_id);
     `,
   },
 ];

@@ -79,8 +79,10 @@ export class Accounts {
         this.db.prepare('UPDATE team_users SET server_role = ?, display_name = ? WHERE id = ?').run(identity.admin ? 'admin' : 'member', identity.name, row.id);
       }
       this.db.prepare(`DELETE FROM team_group_members WHERE user_id = ? AND source = 'oidc'`).run(row.id);
-      for (const groupName of identity.groups) {
-        if (!namePattern.test(groupName)) continue; // a claim value Hearth cannot name (spaces, slashes) is not a group here
+      for (const claimed of identity.groups) {
+        // Keycloak sends full group paths (`/legal/contracts`) unless told not to: the path, dotted, is the name.
+        const groupName = claimed.replace(/^\/+/, '').replace(/\//g, '.');
+        if (!namePattern.test(groupName)) continue; // a claim value Hearth cannot name (spaces) is not a group here
         const group = this.findGroup(groupName) ?? this.addGroup(groupName);
         this.db.prepare(`INSERT OR IGNORE INTO team_group_members (group_id, user_id, source) VALUES (?, ?, 'oidc')`).run(group.id, row.id);
       }

@@ -58,6 +58,10 @@ describe('Uploads', () => {
     // Settled: the upload is gone, from the folder too.
     expect(await readdir(hearth.uploads.folder)).toEqual([]);
     expect((await failureOf(Promise.resolve().then(() => hearth.uploads.take(upload.uploadId, ada.id)))).code).toBe('NOT_FOUND');
+
+    // Deleting the document gives its bytes back.
+    await hearth.call('documents.delete', { documentId: result.document.id }, { caller: ada.caller() });
+    expect(hearth.uploads.usage(ada.id).usedBytes).toBe(0);
   });
 
   it('lets nobody but the uploader take an upload', async () => {

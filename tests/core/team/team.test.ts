@@ -3,17 +3,22 @@
  * revocation; spaces private to their creator until shared, by user or by group; a caller's rights re-read on
  * every request; the audit trail of who changed what.
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Hearth } from '../../../app/core/index.js';
-import { parseLifetime } from '../../../app/core/team/index.js';
+import { OidcVerifier, parseLifetime } from '../../../app/core/team/index.js';
 import { failureOf, openTempHearth } from '../../fixtures/hearth-runner.js';
 
 let hearth: Hearth;
 let cleanup: () => Promise<void>;
+let tempDir: string;
 
 beforeEach(async () => {
   const opened = await openTempHearth('Local notes');
   hearth = opened.hearth;
+  tempDir = opened.temp.dir;
   cleanup = async () => {
     await hearth.dispose();
     await opened.temp.cleanup();
@@ -113,5 +118,34 @@ describe('spaces on a team server', () => {
     expect((await failureOf(hearth.call('team.audit.list', {}, { caller: ada.caller() }))).code).toBe('FORBIDDEN');
     const me = await hearth.call('team.me', {}, { caller: bo.caller() });
     expect(me).toMatchObject({ name: 'bo', kind: 'user', team: true, spaces: [{ spaceId: space.id, role: 'viewer' }] });
+  });
+});
+
+describe('OIDC sign-in', () => {
+  it("makes an account on a person's first sign-in, and takes their groups and admin role from each token", async () => {
+    const keys = await generateKeyPair('ES256', { extractable: true });
+    const jwksFile = path.join(tempDir, 'jwks.json');
+    await writeFile(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'ES256' }] }));
+    const issuer = 'https://keycloak.team.example/realms/hearth';
+    hearth.team.useOidc(new OidcVerifier({ issuer, audience: 'hearth', jwksFile }));
+    const jwt = (groups: string[]) =>
+      new SignJWT({ preferred_username: 'Ada Lovelace', groups })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(issuer)
+        .setAudience('hearth')
+        .setSubject('kc-0042')
+        .setExpirationTime('5m')
+        .sign(keys.privateKey);
+
+    const first = hearth.team.callerFor(await hearth.team.authenticate(await jwt(['/legal/contracts', '/hearth-admin'])));
+    expect(first).toMatchObject({ kind: 'user', name: 'Ada-Lovelace', serverRole: 'admin' });
+    expect(hearth.team.accounts.findUser('Ada-Lovelace')).toMatchObject({ source: 'oidc', groups: ['hearth-admin', 'legal.contracts'] });
+
+    // Leaving a group in Keycloak leaves it here at the next sign-in; the account is the same one.
+    const again = hearth.team.callerFor(await hearth.team.authenticate(await jwt([])));
+    expect(again.id).toBe(first.id);
+    expect(again.serverRole).toBe('member');
+    expect(hearth.team.accounts.user(first.id)!.groups).toEqual([]);
+    expect(hearth.team.accounts.users()).toHaveLength(1);
   });
 });
