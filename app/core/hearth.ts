@@ -148,9 +148,9 @@ export class Hearth implements AsyncDisposable {
     const library = { documents: this.documents, replacements: this.replacements };
     this.dispatcher = new Dispatcher(
       {
-        'app.info': async () => ({
+        'app.info': async (_params, { caller }) => ({
           version: hearthVersion(),
-          dataDir: this.dataDir,
+          ...(caller.principal.kind === 'local-owner' ? { dataDir: this.dataDir } : {}),
           answerMode: (await this.models.active('llm')) ? ('llm' as const) : ('extractive' as const),
         }),
         ...spacesHandlers(this.spaces, this.team),

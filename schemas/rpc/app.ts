@@ -5,7 +5,12 @@ import { call, onServer } from './spec.js';
 export const appMethods = {
   'app.info': call(
     z.object({}),
-    z.object({ version: z.string(), dataDir: z.string(), answerMode: z.enum(['extractive', 'llm']) }),
+    z.object({
+      version: z.string(),
+      /** Where Hearth keeps its data: told to the person at the machine only (a team member has no business with the server's paths). */
+      dataDir: z.string().optional(),
+      answerMode: z.enum(['extractive', 'llm']),
+    }),
     onServer('member'),
   ),
 } as const;

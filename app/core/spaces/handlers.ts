@@ -21,8 +21,9 @@ export function spacesHandlers(
   return {
     'spaces.list': async (_params, { caller }) => spaces.list().filter((space) => caller.can('viewer', space.id)),
     'spaces.create': async ({ name }, { caller }) => {
-      const space = spaces.create(name);
-      if (caller.principal.kind === 'user') {
+      const member = caller.principal.kind === 'user';
+      const space = spaces.create(name, member ? { createdBy: caller.principal.id } : {});
+      if (member) {
         // A team member's space is theirs alone until they share it.
         team.grants.grant(space.id, { kind: 'user', id: caller.principal.id }, 'owner', caller.principal.id);
         audit(caller, 'spaces.create', space.id, { name: space.name });

@@ -28,13 +28,18 @@ export class Spaces {
     return (this.db.prepare(`${selectSpaces} ORDER BY s.created_at, s.name`).all() as SpaceRow[]).map(toSpace);
   }
 
-  create(name: string): Space {
+  /**
+   * A new space. Its name must be new among its creator's spaces (`createdBy`: the team member making it; absent
+   * for the person at the machine): another person's space of that name is neither refused nor revealed.
+   */
+  create(name: string, options: { createdBy?: string } = {}): Space {
     const trimmed = name.trim();
-    if (this.findByName(trimmed)) throw new HearthError('ALREADY_EXISTS', `A space named "${trimmed}" already exists.`, { name: trimmed });
+    const taken = this.db.prepare(`SELECT 1 FROM spaces WHERE name = ? COLLATE NOCASE AND COALESCE(created_by, '') = ?`).get(trimmed, options.createdBy ?? '');
+    if (taken) throw new HearthError('ALREADY_EXISTS', `${options.createdBy ? 'You already have' : 'There is already'} a space named "${trimmed}".`, { name: trimmed });
     const id = randomUUID();
     const now = new Date().toISOString();
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO spaces (id, name, created_at) VALUES (?, ?, ?)').run(id, trimmed, now);
+      this.db.prepare('INSERT INTO spaces (id, name, created_at, created_by) VALUES (?, ?, ?, ?)').run(id, trimmed, now, options.createdBy ?? null);
       this.db.prepare('INSERT INTO keyword_generations (space_id, generation) VALUES (?, 0)').run(id);
     })();
     return { id, name: trimmed, createdAt: now, documentCount: 0 };
@@ -51,8 +56,11 @@ export class Spaces {
     return toSpace(row);
   }
 
+  /** The space of that name; on a team server, the one made at the machine first, then the oldest. */
   findByName(name: string): Space | undefined {
-    const row = this.db.prepare(`${selectSpaces} WHERE s.name = ? COLLATE NOCASE`).get(name.trim()) as SpaceRow | undefined;
+    const row = this.db
+      .prepare(`${selectSpaces} WHERE s.name = ? COLLATE NOCASE ORDER BY s.created_by IS NOT NULL, s.created_at LIMIT 1`)
+      .get(name.trim()) as SpaceRow | undefined;
     return row ? toSpace(row) : undefined;
   }
 

@@ -462,8 +462,22 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 14,
-    name: 'team accounts, groups, API tokens, space grants, the audit log',
+    name: 'team accounts, groups, API tokens, space grants, the audit log; space names unique per creator',
+    rebuildsTables: true,
     sql: `
+      -- A space's name is unique among its creator's spaces, not across the server: two people may each have a
+      -- "Notes", and one's private space is never revealed by a refused name. created_by is the team member who
+      -- made it; NULL for the person at the machine.
+      CREATE TABLE spaces_rebuilt (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE,
+        created_at TEXT NOT NULL,
+        created_by TEXT
+      );
+      INSERT INTO spaces_rebuilt (id, name, created_at) SELECT id, name, created_at FROM spaces;
+      DROP TABLE spaces;
+      ALTER TABLE spaces_rebuilt RENAME TO spaces;
+      CREATE UNIQUE INDEX spaces_name_per_creator ON spaces(COALESCE(created_by, ''), name);
       -- The people of a team server. \`source\` says where the account came from: made on the command line
       -- (local) or on a first sign-in with the team's OIDC provider (oidc, keyed by the token's subject).
       CREATE TABLE team_users (

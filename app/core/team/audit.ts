@@ -47,9 +47,12 @@ export class AuditLog {
       );
   }
 
-  /** A finished call: kept when it changed something (and the person behind a job or agent is named). */
+  /**
+   * A finished call: kept when a team member changed something (and the person behind a job or agent is named).
+   * The person at the machine is not audited: a desktop's trail would be a second copy of its own history.
+   */
   recordCall(call: AuditedCall): void {
-    if (!call.write || !call.ok || recordedByHandler.has(call.method)) return;
+    if (!call.write || !call.ok || recordedByHandler.has(call.method) || call.caller.principal.kind !== 'user') return;
     const { principal } = call.caller;
     this.record({
       actor: principal,

@@ -46,11 +46,21 @@ export class SpaceGrants {
     })();
   }
 
-  /** A space by name or id, as an admin types it on the command line. */
+  /**
+   * A space by id, or by name as an admin types it on the command line; two people's spaces of one name are told
+   * apart by id (BAD_REQUEST listing them).
+   */
   findSpace(nameOrId: string): { id: string; name: string } | undefined {
-    return this.db.prepare('SELECT id, name FROM spaces WHERE name = ? COLLATE NOCASE OR id = ?').get(nameOrId.trim(), nameOrId.trim()) as
-      | { id: string; name: string }
-      | undefined;
+    const text = nameOrId.trim();
+    const byId = this.db.prepare('SELECT id, name FROM spaces WHERE id = ?').get(text) as { id: string; name: string } | undefined;
+    if (byId) return byId;
+    const named = this.db
+      .prepare(`SELECT s.id, s.name, COALESCE(u.name, 'the command line') AS creator FROM spaces s LEFT JOIN team_users u ON u.id = s.created_by WHERE s.name = ? COLLATE NOCASE`)
+      .all(text) as Array<{ id: string; name: string; creator: string }>;
+    if (named.length > 1) {
+      throw new HearthError('BAD_REQUEST', `${named.length} spaces are named "${text}": ${named.map((space) => `${space.id} (made by ${space.creator})`).join(', ')}. Give the id.`);
+    }
+    return named[0] ? { id: named[0].id, name: named[0].name } : undefined;
   }
 
   members(spaceId: string): SpaceMember[] {

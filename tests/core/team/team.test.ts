@@ -116,8 +116,14 @@ describe('spaces on a team server', () => {
       'ada spaces.create {"name":"Harbour contracts"}',
     ]);
     expect((await failureOf(hearth.call('team.audit.list', {}, { caller: ada.caller() }))).code).toBe('FORBIDDEN');
+    // Space names are each person's own: bo may have a "Harbour contracts" too, and is told nothing of ada's.
+    const bos = await hearth.call('spaces.create', { name: 'harbour CONTRACTS' }, { caller: bo.caller() });
+    expect(bos.id).not.toBe(space.id);
+    expect((await failureOf(hearth.call('spaces.create', { name: 'Harbour contracts' }, { caller: ada.caller() }))).message).toBe('You already have a space named "Harbour contracts".');
+    expect(() => hearth.team.grants.findSpace('harbour contracts')).toThrow(/2 spaces are named "harbour contracts".*made by ada.*made by bo.*Give the id/);
+    expect(hearth.team.grants.findSpace(space.id)?.name).toBe('Harbour contracts');
     const me = await hearth.call('team.me', {}, { caller: bo.caller() });
-    expect(me).toMatchObject({ name: 'bo', kind: 'user', team: true, spaces: [{ spaceId: space.id, role: 'viewer' }] });
+    expect(me).toMatchObject({ name: 'bo', kind: 'user', team: true, spaces: [{ spaceId: space.id, role: 'viewer' }, { spaceId: bos.id, role: 'owner' }] });
   });
 });
 
