@@ -221,7 +221,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     }
     const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((protocol) => protocol.trim()).filter(Boolean);
     signIn(request, { protocols }).then(
-      (credential) => sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, credential)),
+      (credential) => {
+        if (socket.destroyed) return; // the client went away while its token was checked
+        sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, credential));
+      },
       (error: unknown) => {
         const status = isHearthError(error) && error.code === 'RATE_LIMITED' ? 429 : 401;
         refuseUpgrade(socket, status, `${error instanceof Error ? error.message : String(error)}\n`);
