@@ -159,7 +159,15 @@ export class RunContext implements AgentContext, AsyncDisposable {
       ...(model.device !== undefined ? { device: model.device } : {}),
       async *chat(request: ChatRequest, options?: CallOptions): AsyncGenerator<ChatEvent> {
         // Traced per call, under the step running now.
-        for await (const event of context.deps.telemetry.traceChatModel(model, context.span).chat(request, options)) {
+        const told: CallOptions = {
+          ...options,
+          // A shared model's line: the person sees why nothing has come yet.
+          onQueued: (wait) => {
+            options?.onQueued?.(wait);
+            context.emit({ type: 'notice', text: waitNotice(wait) });
+          },
+        };
+        for await (const event of context.deps.telemetry.traceChatModel(model, context.span).chat(request, told)) {
           if (event.type === 'finish') context.addTokens(event.usage.promptTokens + event.usage.completionTokens);
           yield event;
         }
@@ -168,4 +176,10 @@ export class RunContext implements AgentContext, AsyncDisposable {
       dispose: async () => undefined,
     };
   }
+}
+
+/** "Waiting for the model: 3 requests ahead of you (about 40 s)." */
+export function waitNotice({ aheadOfYou, waitSeconds }: { aheadOfYou: number; waitSeconds: number }): string {
+  const ahead = aheadOfYou === 0 ? 'the model is busy' : `${aheadOfYou} ${aheadOfYou === 1 ? 'request' : 'requests'} ahead of you`;
+  return `Waiting for the model: ${ahead}${waitSeconds > 0 ? ` (about ${waitSeconds} s)` : ''}.`;
 }

@@ -4,7 +4,7 @@
  */
 export { Agents, type AgentAnswer, type AgentsDeps } from './agents.js';
 export { agentsHandlers } from './handlers.js';
-export { RunContext, type AgentContext } from './agent-context.js';
+export { RunContext, waitNotice, type AgentContext } from './agent-context.js';
 export { Approvals, type StoredApproval } from './approvals.js';
 export { agentCatalog } from './agent-catalog.js';
 export { instructionsIn, reportClaimChecker, verifyClaims } from './guard/index.js';

@@ -165,16 +165,17 @@ export class FairQueue {
   }
 
   /**
-   * Where `principalId`'s first waiting request stands — or, with none waiting, where a new one would — and
-   * about how long until it starts. Per-user limits are left out of the reckoning: it is an estimate.
+   * Where `principalId`'s first (or, with `which: 'last'`, latest) waiting request stands — or, with none
+   * waiting, where a new one would — and about how long until it starts. Per-user limits are left out of the
+   * reckoning: it is an estimate.
    */
-  estimate(principalId: string): WaitEstimate {
+  estimate(principalId: string, which: 'first' | 'last' = 'first'): WaitEstimate {
     const lines = [...this.principals.entries()]
       .filter(([id, p]) => p.waiting.length > 0 || id === principalId)
       .map(([id, p]) => ({ id, lastTurn: p.lastTurn, seqs: p.waiting.map((w) => w.seq) }));
     let line = lines.find((l) => l.id === principalId);
     if (!line) lines.push((line = { id: principalId, lastTurn: 0, seqs: [] }));
-    const target = line.seqs[0] ?? Infinity;
+    const target = (which === 'first' ? line.seqs[0] : line.seqs.at(-1)) ?? Infinity;
     if (line.seqs.length === 0) line.seqs.push(target);
     // Play the turns out as `pump` would give them, until the request is reached.
     let aheadOfYou = 0;
@@ -296,7 +297,13 @@ export class QueuedChatModel implements ChatModel {
     const asked = performance.now();
     let release: Release;
     try {
-      release = await this.queue.acquire(principalId, options.signal ? { signal: options.signal } : {});
+      const turn = this.queue.acquire(principalId, options.signal ? { signal: options.signal } : {});
+      // Still in line once asked (no free slot handed it one): say where it stands.
+      if (options.onQueued && (this.queue.snapshot().byUser[principalId]?.queued ?? 0) > 0) {
+        const { aheadOfYou, waitSeconds } = this.queue.estimate(principalId, 'last');
+        options.onQueued({ aheadOfYou, waitSeconds });
+      }
+      release = await turn;
     } catch (error) {
       if (!(error instanceof HearthError && error.code === 'CANCELLED')) throw error;
       yield { type: 'finish', reason: 'cancelled', usage: { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: performance.now() - asked } };

@@ -85,6 +85,11 @@ export type ChatEvent =
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * Told once when the reply has to wait for its turn at a shared model (a team server's fair queue): how many
+   * requests start first and about how long that takes, so the person can be told.
+   */
+  onQueued?: (wait: { aheadOfYou: number; waitSeconds: number }) => void;
 }
 
 export interface ChatModel {

@@ -8,6 +8,7 @@ import { HearthError } from '../../../schemas/index.js';
 import { FairQueue, QueuedChatModel, completeChat, defaultGenerationConcurrency, type Release } from '../../../app/core/models/index.js';
 import { Caller, localOwner, runAsCaller } from '../../../app/core/team/index.js';
 import { ScriptedChatModel } from '../../fixtures/scripted-models.js';
+import { waitNotice } from '../../../app/core/agents/index.js';
 
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -185,6 +186,25 @@ describe('QueuedChatModel', () => {
     expect(scripted.requests.map((request) => request.messages[0]!.content)).toEqual(['ann 1', 'bob 1', 'ann 2', 'bob 2']);
     expect(startedWhileBusy).toEqual([0, 0, 0, 0]);
     expect(queue.snapshot()).toEqual({ running: 0, queued: 0, byUser: {} });
+  });
+
+  it('tells a reply that has to wait where it stands, and one that starts at once nothing', async () => {
+    const scripted = new ScriptedChatModel(() => 'Hello.', { pieceDelayMs: 5 });
+    const queue = new FairQueue({ concurrency: 1, env: noEnv });
+    const model = new QueuedChatModel(scripted, queue);
+    const told: Array<{ who: string; aheadOfYou: number; waitSeconds: number }> = [];
+    const onQueued = (who: string) => (wait: { aheadOfYou: number; waitSeconds: number }) => told.push({ who, ...wait });
+    await Promise.all([
+      runAsCaller(ann, () => completeChat(model, ask('first'), { onQueued: onQueued('ann') })),
+      runAsCaller(bob, () => completeChat(model, ask('second'), { onQueued: onQueued('bob') })),
+      runAsCaller(bob, () => completeChat(model, ask('third'), { onQueued: onQueued('bob again') })),
+    ]);
+    // Nothing has finished yet, so the wait is reckoned from the default 15 s a generation.
+    expect(told).toEqual([
+      { who: 'bob', aheadOfYou: 0, waitSeconds: 15 },
+      { who: 'bob again', aheadOfYou: 1, waitSeconds: 30 },
+    ]);
+    expect(waitNotice({ aheadOfYou: 3, waitSeconds: 40 })).toBe('Waiting for the model: 3 requests ahead of you (about 40 s).');
   });
 
   it('ends a reply cancelled while it waits as cancelled, and one past the limit with RATE_LIMITED', async () => {
