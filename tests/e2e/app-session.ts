@@ -27,11 +27,7 @@ export async function openAppSession(
   const server = await startHearthServer(path.join(tmp, 'data'), prepared.modelLibrary ? { modelLibrary: prepared.modelLibrary } : {});
   const browser = await launchChromium(path.join(tmp, 'chromium-profile'), options.chromiumArgs);
   const page = browser.pages()[0] ?? (await browser.newPage());
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
-  });
+  const pageErrors = collectPageErrors(page);
   await page.goto(server.url); // the address `hearth serve` printed, key and all, as the user opens it
   return {
     tmp,
@@ -45,6 +41,16 @@ export async function openAppSession(
       await rm(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** Every page error and console error `page` raises from now on, for a story's final assertion. */
+export function collectPageErrors(page: Page): string[] {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+  });
+  return pageErrors;
 }
 
 /** Drops files on the drop zone the way the OS does: a real DataTransfer carried by dragenter, dragover and drop. */

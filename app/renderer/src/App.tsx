@@ -13,10 +13,20 @@ import { LibraryColumn } from './components/library/LibraryColumn.js';
 import { ModelsPage } from './components/models/ModelsPage.js';
 import { PlanPage } from './components/planning/PlanPage.js';
 import { ReportsPage } from './components/reports/ReportsPage.js';
+import { SignIn } from './components/team/SignIn.js';
 import { useCitationStore } from './state/citation-store.js';
+import { useTeamStore } from './state/team-store.js';
 import { useViewStore } from './state/view-store.js';
 
 export function App() {
+  const session = useTeamStore((state) => state.session);
+  if (session === 'signed-out') return <SignIn />;
+  // A moment at startup, while the server says whether it asks for a sign-in.
+  if (session === 'checking') return <p className="app-checking muted">Connecting to Hearth…</p>;
+  return <Workstation />;
+}
+
+function Workstation() {
   const citationOpen = useCitationStore((state) => state.open !== null);
   const view = useViewStore((state) => state.view);
   return (

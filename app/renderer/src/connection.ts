@@ -25,6 +25,8 @@ export interface Connection {
   onLink(listener: (link: LinkState) => void): void;
   /** While the link waits to reconnect, tries now instead. */
   reconnectNow(): void;
+  /** Ends the link for good because the sign-in no longer holds (a team server): no more attempts; the link reads `signed-out`. */
+  endSession(reason: string): void;
   /** Calls `listener` with a message for each frame from the core the client could not use (those before it registered, too). */
   onProblem(listener: (message: string) => void): void;
 }
@@ -40,6 +42,7 @@ export function connectToHearth(): Connection {
       // The IPC bridge lives as long as the window: its link is always open.
       onLink: (listener) => listener({ status: 'open', attempt: 0, nextRetryAt: null }),
       reconnectNow: () => undefined,
+      endSession: () => undefined, // the desktop app has no sign-in to end
       onProblem: problems.listen,
     };
   }
@@ -55,6 +58,7 @@ export function connectToHearth(): Connection {
       transport.subscribe(listener);
     },
     reconnectNow: () => transport.retryNow(),
+    endSession: (reason) => transport.signOut(reason),
     onProblem: problems.listen,
   };
 }

@@ -1,9 +1,8 @@
-/** Entry point of the renderer: connects to the core, renders the app and loads the first screen. */
+/** Entry point of the renderer: renders the app, then signs in where a team server asks for it, connects to the core and loads the first screen. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import { connectToHearth } from './connection.js';
-import { startHearth } from './state/actions.js';
+import { openHearth } from './state/session-actions.js';
 import './styles.css';
 
 // A file dropped beside the drop zone would otherwise make the browser navigate away to show it.
@@ -16,4 +15,4 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
-void startHearth(connectToHearth());
+void openHearth(); // a team server first asks for a sign-in; the desktop app and web mode start at once

@@ -216,3 +216,28 @@ describe('a job followed across a dropped connection', () => {
     ]);
   });
 });
+
+describe('when the server signs the socket out (4401)', () => {
+  it('stops reconnecting, says signed-out with the reason, and fails what was in flight and what comes after', async () => {
+    fake = await FakeHearth.start((request, reply, _conn, socket) => {
+      if (request.method === 'spaces.list') reply({ type: 'result', id: request.id, result: [] });
+      // A revoked token's next request: the server refuses it and closes the socket with 4401.
+      if (request.method === 'app.info') socket.close(4401, 'The token was revoked.');
+    });
+    connection = connect(fake.url);
+    const { client, transport, links } = connection;
+    expect(await client.call('spaces.list', {})).toEqual([]);
+
+    const failure = await failureOf(client.call('app.info', {}));
+    expect(failure.code).toBe('UNAUTHORIZED');
+    expect(isConnectionLost(failure)).toBe(false);
+    expect(transport.state).toMatchObject({ status: 'signed-out', reason: 'The token was revoked.', nextRetryAt: null });
+
+    // No attempt follows: the server would refuse every one.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(fake.connections).toBe(1);
+    expect(links.map((link) => link.status)).toEqual(['open', 'signed-out']);
+    expect((await failureOf(client.call('spaces.list', {}))).code).toBe('UNAUTHORIZED');
+    await expect(transport.ready()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});

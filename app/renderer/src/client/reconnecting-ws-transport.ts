@@ -12,9 +12,13 @@ import { WsTransport, type SocketLike } from './ws-transport.js';
 
 /**
  * `connecting`: a socket is being opened (the first one, or attempt `attempt` after a drop); `open`;
- * `reconnecting`: waiting until `nextRetryAt` to try again; `closed`: closed on purpose, for good.
+ * `reconnecting`: waiting until `nextRetryAt` to try again; `closed`: closed on purpose, for good;
+ * `signed-out`: the server no longer lets this sign-in in (it closed the socket with 4401), so retrying is pointless.
  */
-export type LinkStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type LinkStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'signed-out';
+
+/** The close code a team server ends a socket with when its sign-in no longer lets it in (a revoked token, a disabled account). */
+export const closeSignedOut = 4401;
 
 export interface LinkState {
   status: LinkStatus;
@@ -22,6 +26,8 @@ export interface LinkState {
   attempt: number;
   /** When the next attempt starts (ms since the epoch), while `reconnecting`; otherwise null. */
   nextRetryAt: number | null;
+  /** Why, when `signed-out`: the server's close reason ("The token was revoked."). */
+  reason?: string;
 }
 
 /** A WebSocket class: the browser's, or `ws`'s in Node. */
@@ -112,6 +118,7 @@ export class ReconnectingWsTransport implements Transport {
 
   send(frame: ClientFrame): void {
     if (this.link.status === 'closed') throw closedError();
+    if (this.link.status === 'signed-out') throw signedOutError(this.link.reason);
     // Between a drop and the next open there is no socket to write to; the request fails like those in flight.
     if (this.link.status !== 'open' || !this.current) throw connectionLostError();
     this.current.send(frame);
@@ -126,15 +133,32 @@ export class ReconnectingWsTransport implements Transport {
 
   /** Closes the socket for good: no more attempts, and whatever waits for the link is told it closed. */
   close(): void {
-    if (this.link.status === 'closed') return;
+    if (this.link.status === 'closed' || this.link.status === 'signed-out') return;
+    this.stop({ status: 'closed', attempt: this.link.attempt, nextRetryAt: null }, closedError());
+  }
+
+  /**
+   * Stops for good because the sign-in no longer holds (the server said so with 4401, or the page signed out):
+   * requests in flight and those waiting for the link fail with UNAUTHORIZED, and no attempt follows.
+   */
+  signOut(reason: string): void {
+    if (this.link.status === 'closed' || this.link.status === 'signed-out') return;
+    const error = signedOutError(reason);
+    const wasOpen = this.link.status === 'open';
+    this.stop({ status: 'signed-out', attempt: this.link.attempt, nextRetryAt: null, reason }, error);
+    // Not a drop to come back from: what was in flight fails as refused, so a job being followed stops following.
+    if (wasOpen) for (const listener of [...this.dropListeners]) listener(error);
+  }
+
+  private stop(link: LinkState, error: HearthError): void {
     clearTimeout(this.retryTimer);
     clearTimeout(this.steadyTimer);
     const socket = this.current;
     this.current = undefined;
-    this.nextOpen.reject(closedError()); // whoever waits for the link now
+    this.nextOpen.reject(error); // whoever waits for the link now
     this.nextOpen = deferred();
-    this.nextOpen.reject(closedError()); // and whoever asks later
-    this.setLink({ status: 'closed', attempt: this.link.attempt, nextRetryAt: null });
+    this.nextOpen.reject(error); // and whoever asks later
+    this.setLink(link);
     socket?.close();
   }
 
@@ -161,8 +185,12 @@ export class ReconnectingWsTransport implements Transport {
     transport.onFrame((frame) => {
       if (this.current === transport) this.frameListener?.(frame);
     });
-    transport.onClose(() => {
+    transport.onClose((_error, close) => {
       if (this.current !== transport) return; // an old socket, or one closed on purpose
+      if (close.code === closeSignedOut) {
+        this.signOut(close.reason || 'The server signed this window out.');
+        return;
+      }
       this.current = undefined;
       this.dropped(opened);
     });
@@ -208,6 +236,8 @@ export class ReconnectingWsTransport implements Transport {
 }
 
 const closedError = () => new HearthError('CANCELLED', 'The connection to Hearth was closed.');
+const signedOutError = (reason: string | undefined) =>
+  new HearthError('UNAUTHORIZED', `Signed out of Hearth${reason ? `: ${reason}` : ''}; sign in again to go on.`);
 
 function deferred() {
   let resolve!: () => void;

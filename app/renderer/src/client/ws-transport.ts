@@ -7,14 +7,21 @@ export interface SocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(): void;
-  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'open' | 'error', listener: () => void): void;
+  addEventListener(type: 'close', listener: (event: SocketClose) => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+/** How a socket closed, as its close event says (4401: the server no longer lets this sign-in in). */
+export interface SocketClose {
+  readonly code?: number | undefined;
+  readonly reason?: string | undefined;
 }
 
 export class WsTransport implements Transport {
   private readonly opened: Promise<void>;
   private listener: ((frame: ServerFrame) => void) | undefined;
-  private closeListener: ((error: HearthError) => void) | undefined;
+  private closeListener: ((error: HearthError, close: SocketClose) => void) | undefined;
   private closed = false;
 
   /** `onProblem` hears of frames that are not JSON text, which never reach the client (see HearthClientOptions). */
@@ -45,14 +52,14 @@ export class WsTransport implements Transport {
       }
       this.listener?.(frame as ServerFrame);
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       this.closed = true;
-      this.closeListener?.(closedError());
+      this.closeListener?.(closedError(), { code: event?.code, reason: event?.reason });
     });
   }
 
-  /** Called with an error when the socket closes, so requests in flight can fail instead of hanging. */
-  onClose(listener: (error: HearthError) => void): void {
+  /** Called with an error (and the close's code and reason) when the socket closes, so requests in flight can fail instead of hanging. */
+  onClose(listener: (error: HearthError, close: SocketClose) => void): void {
     this.closeListener = listener;
   }
 

@@ -10,6 +10,7 @@ import { useLinkStore, type LinkState } from '../../state/link-store.js';
 export function ConnectionBanner() {
   const link = useLinkStore((state) => state);
   if (link.status === 'open' || (link.status === 'connecting' && link.attempt === 0)) return null;
+  if (link.status === 'signed-out') return null; // the sign-in screen takes the window, with the reason
   if (link.status === 'closed') {
     return (
       <div className="problem-banner connection-banner" data-testid="connection-banner" data-status="closed" role="status">

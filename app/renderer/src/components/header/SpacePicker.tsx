@@ -1,11 +1,14 @@
-/** Picks the space to work in, or creates a new one. */
+/** Picks the space to work in, or creates a new one; on a team server each space says the caller's role in it. */
 import { useState, type FormEvent } from 'react';
 import { createSpace, selectSpace } from '../../state/actions.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
+import { useTeamStore } from '../../state/team-store.js';
 
 export function SpacePicker() {
   const spaces = useSpacesStore((state) => state.spaces);
   const currentSpaceId = useSpacesStore((state) => state.currentSpaceId);
+  const team = useTeamStore((state) => state.team);
+  const roles = useTeamStore((state) => state.roles);
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
 
@@ -30,8 +33,8 @@ export function SpacePicker() {
         onChange={(event) => void selectSpace(event.target.value)}
       >
         {spaces.map((space) => (
-          <option key={space.id} value={space.id}>
-            {space.name} ({space.documentCount})
+          <option key={space.id} value={space.id} data-role={team ? roles[space.id] : undefined}>
+            {space.name} ({space.documentCount}){team && roles[space.id] ? ` · ${roles[space.id]}` : ''}
           </option>
         ))}
       </select>
