@@ -12,7 +12,7 @@ import { checkChatRequest, type CallOptions, type ChatEvent, type ChatModel, typ
 export interface FairQueueOptions {
   /** Generations running at once overall. Default: HEARTH_GENERATION_CONCURRENCY, else 1 (a local model). */
   concurrency?: number;
-  /** Generations one principal may have running at once. Default: HEARTH_USER_CONCURRENCY, else 2. */
+  /** Generations one principal may have running at once (never every slot, when there are two or more). Default: HEARTH_USER_CONCURRENCY, else 2. */
   perUserConcurrency?: number;
   /** Requests one principal may make in any 60 s. Default: HEARTH_USER_RPM, else 60. */
   perUserPerMinute?: number;
@@ -209,12 +209,20 @@ export class FairQueue {
     for (const p of this.principals.values()) for (const waiter of p.waiting.splice(0)) waiter.fail(closing());
   }
 
+  /**
+   * How many generations one principal may have running: its own limit, and never every slot — with two or
+   * more, one is always left for someone else, so a newcomer never waits for a greedy user's whole turn.
+   */
+  private ownShare(): number {
+    return Math.min(this.perUserConcurrency, Math.max(1, this.limit - 1));
+  }
+
   /** Gives free slots to the principals served least recently, skipping those at their own limit. */
   private pump(): void {
     while (this.running < this.limit) {
       let chosen: Principal | undefined;
       for (const p of this.principals.values()) {
-        if (p.waiting.length === 0 || p.running >= this.perUserConcurrency) continue;
+        if (p.waiting.length === 0 || p.running >= this.ownShare()) continue;
         if (!chosen || earlier(p.lastTurn, p.waiting[0]!.seq, chosen.lastTurn, chosen.waiting[0]!.seq)) chosen = p;
       }
       if (!chosen) return;

@@ -53,6 +53,8 @@ export function parseLifetime(text: string): number {
 export class ApiTokens {
   /** Digest of a token → when its hash last matched, so a busy client does not pay scrypt on every request. */
   private readonly verified = new Map<string, { tokenId: string; at: number }>();
+  /** Digest of a token → the check under way, so fifty first requests at once with one token pay scrypt once. */
+  private readonly checking = new Map<string, Promise<boolean>>();
 
   constructor(private readonly db: Db) {}
 
@@ -81,10 +83,12 @@ export class ApiTokens {
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.verified.get(key);
     if (!cached || Date.now() - cached.at > verifiedFor) {
-      const row = this.row(id);
-      const hash = await scryptAsync(secret, row?.salt ?? Buffer.alloc(16));
-      // Compared even when there is no such token, so the time taken does not say which ids exist.
-      if (!row || !timingSafeEqual(hash, row.hash)) {
+      let check = this.checking.get(key);
+      if (!check) {
+        check = this.matches(id, secret).finally(() => this.checking.delete(key));
+        this.checking.set(key, check);
+      }
+      if (!(await check)) {
         this.verified.delete(key);
         throw new HearthError('UNAUTHORIZED', 'The API token is not valid; ask your admin for a new one.');
       }
@@ -93,6 +97,14 @@ export class ApiTokens {
     }
     this.check(id);
     return id;
+  }
+
+  /** Whether `secret` is the one token `id` was made with. */
+  private async matches(id: string, secret: string): Promise<boolean> {
+    const row = this.row(id);
+    const hash = await scryptAsync(secret, row?.salt ?? Buffer.alloc(16));
+    // Compared even when there is no such token, so the time taken does not say which ids exist.
+    return row !== undefined && timingSafeEqual(hash, row.hash);
   }
 
   /** Throws UNAUTHORIZED when the token is revoked or expired (asked again on every request of a connection). */

@@ -30,7 +30,8 @@ interface StoredEvent {
   attributes: Record<string, AttributeValue>;
 }
 
-const kindNames: Record<SpanKind, SpanInfo['kind']> = {
+/** A span's kind and status as Hearth names them (stored, shown, and handed to span-end listeners). */
+export const kindNames: Record<SpanKind, SpanInfo['kind']> = {
   [SpanKind.INTERNAL]: 'internal',
   [SpanKind.SERVER]: 'server',
   [SpanKind.CLIENT]: 'client',
@@ -38,7 +39,7 @@ const kindNames: Record<SpanKind, SpanInfo['kind']> = {
   [SpanKind.CONSUMER]: 'consumer',
 };
 
-const statusNames: Record<SpanStatusCode, SpanRow['status']> = {
+export const statusNames: Record<SpanStatusCode, SpanRow['status']> = {
   [SpanStatusCode.UNSET]: 'unset',
   [SpanStatusCode.OK]: 'ok',
   [SpanStatusCode.ERROR]: 'error',

@@ -14,7 +14,7 @@ import type { ChatModel } from '../models/index.js';
 import type { Db } from '../storage/index.js';
 import { attr, definedAttributes, type Attributes } from './attributes.js';
 import type { EndedSpan, HearthSpan, SpanOptions, SpanParent } from './span.js';
-import { SpanStore, keepTraceDays } from './span-store.js';
+import { SpanStore, keepTraceDays, kindNames, statusNames } from './span-store.js';
 import { tracedChatModel } from './traced-chat-model.js';
 
 export type { EndedSpan, HearthSpan, SpanOptions, SpanParent } from './span.js';
@@ -184,20 +184,6 @@ class RecordedSpan implements HearthSpan {
     this.span.end(now());
   }
 }
-
-const kindNames: Record<SpanKind, EndedSpan['kind']> = {
-  [SpanKind.INTERNAL]: 'internal',
-  [SpanKind.SERVER]: 'server',
-  [SpanKind.CLIENT]: 'client',
-  [SpanKind.PRODUCER]: 'producer',
-  [SpanKind.CONSUMER]: 'consumer',
-};
-
-const statusNames: Record<SpanStatusCode, EndedSpan['status']> = {
-  [SpanStatusCode.UNSET]: 'unset',
-  [SpanStatusCode.OK]: 'ok',
-  [SpanStatusCode.ERROR]: 'error',
-};
 
 function endedSpan(span: ReadableSpan): EndedSpan {
   return {

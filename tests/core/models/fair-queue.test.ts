@@ -77,6 +77,17 @@ describe('FairQueue', () => {
     expect(queue.snapshot()).toEqual({ running: 2, queued: 0, byUser: { A: { running: 2, queued: 0 } } });
   });
 
+  it('never gives one person every slot, so someone arriving later starts without waiting for their turns', async () => {
+    const queue = new FairQueue({ concurrency: 2, perUserConcurrency: 5, env: noEnv });
+    const turns = turnsOf(queue);
+    for (let i = 0; i < 5; i++) void turns.ask('greedy');
+    await settled();
+    expect(turns.order).toEqual(['greedy']);
+    void turns.ask('newcomer');
+    await settled();
+    expect(turns.order).toEqual(['greedy', 'newcomer']);
+  });
+
   it('refuses a person past their requests per minute, saying when to try again', async () => {
     let now = 0;
     const queue = new FairQueue({ concurrency: 8, perUserPerMinute: 3, env: noEnv, now: () => now });

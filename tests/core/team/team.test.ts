@@ -55,6 +55,14 @@ describe('API tokens', () => {
     expect((await failureOf(hearth.team.authenticate(short.token))).message).toMatch(/expired/);
   });
 
+  it('let many first requests with one token in at once, and refuse a wrong one among them', async () => {
+    const ada = await signIn('ada');
+    const wrong = `${ada.token.slice(0, -1)}${ada.token.endsWith('A') ? 'B' : 'A'}`;
+    const outcomes = await Promise.allSettled([...Array.from({ length: 20 }, () => hearth.team.authenticate(ada.token)), hearth.team.authenticate(wrong)]);
+    expect(outcomes.slice(0, 20).every((outcome) => outcome.status === 'fulfilled' && outcome.value.tokenId === ada.tokenId)).toBe(true);
+    expect(outcomes[20]).toMatchObject({ status: 'rejected', reason: { code: 'UNAUTHORIZED' } });
+  });
+
   it('stop letting in a disabled account, and let it in again when enabled', async () => {
     const bo = await signIn('bo');
     hearth.team.accounts.setDisabled('bo', true);
