@@ -1,5 +1,5 @@
 /**
- * `POST /upload?spaceId=…&name=…`: a team member streams a file to the server, and Hearth starts adding it to
+ * `POST /upload?spaceId=…&name=…[&project=…]`: a team member streams a file to the server, and Hearth starts adding it to
  * the space — so a large file never has to fit in one WebSocket frame. The body goes to the data folder as it
  * arrives (`Uploads.receive`); the answer is 202 with the `ingest` job, which the client follows with `jobs.watch`.
  */
@@ -43,7 +43,8 @@ export async function handleUpload(options: UploadRequest): Promise<void> {
     if (announced !== undefined) hearth.uploads.checkRoom(caller.principal.id, name, announced, limits);
 
     const upload = await hearth.uploads.receive(caller.principal.id, name, request, { ...limits, signal: controller.signal });
-    const job = await hearth.call('documents.ingest', { spaceId, source: { kind: 'upload', uploadId: upload.uploadId } }, { caller }).catch(async (error: unknown) => {
+    const project = url.searchParams.get('project')?.trim() || undefined;
+    const job = await hearth.call('documents.ingest', { spaceId, source: { kind: 'upload', uploadId: upload.uploadId }, ...(project ? { project } : {}) }, { caller }).catch(async (error: unknown) => {
       // Nothing will take it now: it should not count against the quota until the sweep.
       await hearth.uploads.settle(upload.uploadId, {});
       throw error;

@@ -1,7 +1,8 @@
 /**
  * A team server in real browsers: two people, each signed in with their own API token in their own browser. Ada
  * makes a space, adds a file and shares it with Bo as a viewer; Bo, without reloading, sees it appear labelled
- * "viewer" and cannot share it, and a space Bo makes stays his. Then the server restarts under a file Ada is
+ * "viewer" and cannot share it. Ada adds a file too large for one WebSocket frame (it streams to POST /upload); Bo, a
+ * viewer, is offered no way to add or delete files there. A space Bo makes stays his. Then the server restarts under a file Ada is
  * adding: her page says the link is lost, comes back on its own and sees the file finish. Last, Bo's token is
  * revoked (his page goes back to the sign-in screen, saying why) and Ada signs out.
  */
@@ -11,6 +12,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHearth, startTeamServe, type ServingHearth } from '../fixtures/cli.js';
+import { buildEncryptedPdf } from '../fixtures/documents/encrypted-pdf.js';
 import { writeTinyEncoder } from '../fixtures/models/onnx/index.js';
 import { connectTeam } from '../fixtures/team-client.js';
 import { collectPageErrors, dropFiles } from './app-session.js';
@@ -18,10 +20,25 @@ import { launchChromium } from './browser.js';
 import { fieldGuide } from './fixtures.js';
 import { repoRoot } from './hearth-server.js';
 
-/** A logbook long enough that embedding it with the tiny encoder takes seconds, small enough for one 1 MiB frame as base64. */
+/** A logbook long enough that embedding it with the tiny encoder takes seconds. */
 function logbook(): string {
   const entries = Array.from({ length: 3000 }, (_, i) => `## Entry ${i + 1}\n\nThe harbour master logged vessel ${i + 1} at berth ${(i % 40) + 1}.`);
   return `# Harbour logbook\n\n${entries.join('\n\n')}\n`;
+}
+
+/** A survey report of about 900 KB: as base64 (1.2 MB) it would pass the team server's 1 MiB frame limit. */
+function surveyReport(): string {
+  const paragraph = (i: number) =>
+    `## Berth ${i + 1}\n\nThe survey of berth ${i + 1} found the quay wall sound, the fenders worn on the seaward side and the ` +
+    `bollards rated for ${20 + (i % 30)} tonnes. Dredging to ${(4 + (i % 6) * 0.5).toFixed(1)} metres is due before the autumn gales.`;
+  const paragraphs: string[] = [];
+  let length = 0;
+  for (let i = 0; length < 900_000; i++) {
+    const text = paragraph(i);
+    paragraphs.push(text);
+    length += text.length + 2;
+  }
+  return `# Harbour survey\n\n${paragraphs.join('\n\n')}\n`;
 }
 
 /**
@@ -29,7 +46,7 @@ function logbook(): string {
  * to a server that is restarting: expected here.
  */
 const expectedConsole = [
-  /Failed to load resource: the server responded with a status of 40[13]/,
+  /Failed to load resource: the server responded with a status of 40[013]/, // 400: a file /upload refuses
   // The restart: requests cut off as the server stops, or made before it is back.
   /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/,
   /WebSocket connection to .* failed/,
@@ -171,6 +188,50 @@ describe('a team server in two browsers', () => {
     await ada.page.keyboard.press('Escape');
     await bo.page.keyboard.press('Escape');
   }, 120_000);
+
+  it('streams a file too large for one frame to the server, and offers Bo, a viewer, no way to add or delete', async () => {
+    const report = Buffer.from(surveyReport(), 'utf8');
+    expect(report.length).toBeGreaterThan(800_000);
+    const uploaded = ada.page.waitForResponse((response) => new URL(response.url()).pathname === '/upload');
+    await dropFiles(ada.page, [{ name: 'survey.md', bytes: Array.from(report) }]);
+    expect((await uploaded).status()).toBe(202);
+    const row = ada.page.locator('[data-testid="upload-row"]').filter({ hasText: 'survey.md' });
+    await row.and(ada.page.locator('[data-stage="done"]')).waitFor({ timeout: 90_000 });
+    await ada.page.getByTestId('document-item').filter({ hasText: 'survey.md' }).waitFor();
+    expect(await ada.page.getByTestId('connection-banner').count()).toBe(0); // the socket lived through it
+
+    // Bo's window is on Harbour (it reads the spaces again on focus, and sees the new file): he reads its documents,
+    // but nothing offers to change them.
+    await bo.page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await bo.page.getByTestId('document-item').filter({ hasText: 'survey.md' }).waitFor({ timeout: 25_000 });
+    const zone = bo.page.getByTestId('drop-zone');
+    expect(await zone.getAttribute('data-read-only')).toBe('true');
+    expect(await zone.getAttribute('data-ready')).toBe('false');
+    expect(await zone.textContent()).toContain('ask its owner for the editor role to add files');
+    expect(await bo.page.getByRole('button', { name: 'Add files' }).isDisabled()).toBe(true);
+    expect(await bo.page.getByTestId('document-delete').count()).toBe(0);
+    expect(await bo.page.getByTestId('document-reingest').count()).toBe(0);
+    // Ada, an owner, still has them.
+    expect(await ada.page.getByTestId('document-delete').count()).toBeGreaterThan(0);
+    await bo.page.screenshot({ path: '/tmp/team-e2e-bo-viewer.png' });
+  }, 120_000);
+
+  it('says on its row why the server refused a file, and adds an encrypted PDF once given its password', async () => {
+    const page = ada.page;
+    await dropFiles(page, [{ name: 'tides.xyz', bytes: Array.from(Buffer.from('high water 06:12', 'utf8')) }]);
+    const refused = page.locator('[data-testid="upload-row"][data-stage="failed"]').filter({ hasText: 'tides.xyz' });
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.getByTestId('upload-error').textContent()).toContain('UNSUPPORTED_FORMAT');
+
+    // The server keeps an upload that needs its password: the retry names it, with the password, over the socket.
+    const pdf = buildEncryptedPdf({ userPassword: 'hearth', text: 'The harbour master keeps the vault code.' });
+    await dropFiles(page, [{ name: 'vault.pdf', bytes: Array.from(pdf) }]);
+    const row = page.locator('[data-testid="upload-row"]').filter({ hasText: 'vault.pdf' });
+    await row.getByTestId('upload-password-input').fill('hearth', { timeout: 60_000 });
+    await row.getByTestId('upload-password-submit').click();
+    await row.and(page.locator('[data-stage="done"]')).waitFor({ timeout: 60_000 });
+    await page.getByTestId('document-item').filter({ hasText: 'vault.pdf' }).waitFor();
+  }, 90_000);
 
   it('keeps a space Bo makes to himself', async () => {
     await createSpace(bo.page, 'Bo notes');

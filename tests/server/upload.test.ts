@@ -65,12 +65,12 @@ describe('POST /upload', () => {
   it('takes a streamed file and answers 202 with the job that adds it', async () => {
     const url = await serve(hearth.team.callerForUser(adaId));
 
-    const { status, body } = await post(url, { spaceId, name: 'east pier.md' }, streamOf(note));
+    const { status, body } = await post(url, { spaceId, name: 'east pier.md', project: 'Ferries' }, streamOf(note));
 
     expect(status).toBe(202);
     expect(body.job).toMatchObject({ kind: 'ingest', spaceId });
     const { result } = await followJob(hearth, body.job!);
-    expect(result).toMatchObject({ status: 'indexed', document: { name: 'east pier.md' } });
+    expect(result).toMatchObject({ status: 'indexed', document: { name: 'east pier.md', project: 'Ferries' } });
     expect(hearth.uploads.usage(adaId).keptBytes).toBe(Buffer.byteLength(note));
     expect(await readdir(hearth.uploads.folder)).toEqual([]);
   });

@@ -1,10 +1,12 @@
 /**
  * Chooses how this page reaches the core, once, at startup: the Electron preload's `window.hearth` bridge
  * when it exists, otherwise a WebSocket to the server that served the page (reconnected when it drops). It also decides how a dropped
- * file travels (a path on disk in Electron, its bytes in a browser), so nothing else branches on the mode.
+ * file travels (a path on disk in Electron, its bytes in a browser, streamed to POST /upload on a team server),
+ * so nothing else branches on the mode.
  */
 import type { DocumentSource } from '../../../schemas/index.js';
 import { HearthClient, type ClientProblem } from './client/hearth-client.js';
+import { uploadFile, type UploadAnswer, type UploadOptions } from './client/http-upload.js';
 import { IpcTransport, type HearthBridge } from './client/ipc-transport.js';
 import { ReconnectingWsTransport, type LinkState } from './client/reconnecting-ws-transport.js';
 
@@ -19,6 +21,11 @@ export interface Connection {
   client: HearthClient;
   /** How a file the user dropped or picked is handed to `documents.ingest`. */
   sourceOf(file: File): Promise<DocumentSource>;
+  /**
+   * On a team server, where a WebSocket frame is too small for most files: streams the file to POST /upload, which
+   * starts the ingest and answers with its job. When present, files go this way rather than through `sourceOf`.
+   */
+  upload?(file: File, options: UploadOptions): Promise<UploadAnswer>;
   /** Where a dropped file or folder is on the core's disk; only the desktop app knows, a browser never says. */
   pathOnDisk?(file: File): string;
   /** Calls `listener` with the link to the core as it is now, then at each change (a drop, each attempt to reconnect). */
@@ -31,7 +38,8 @@ export interface Connection {
   onProblem(listener: (message: string) => void): void;
 }
 
-export function connectToHearth(): Connection {
+/** `team`: the page came from a team server (its GET /session said so), which takes files at POST /upload. */
+export function connectToHearth(options: { team?: boolean } = {}): Connection {
   const problems = problemReports();
   const bridge = window.hearth;
   if (bridge) {
@@ -53,6 +61,7 @@ export function connectToHearth(): Connection {
   return {
     client,
     sourceOf: async (file) => ({ kind: 'bytes', name: file.name, base64: await readAsBase64(file) }),
+    ...(options.team ? { upload: uploadFile } : {}),
     onLink: (listener) => {
       listener(transport.state);
       transport.subscribe(listener);

@@ -5,8 +5,11 @@ import { filterDocuments, isFiltering, noFilter, projectsOf, searchFilterOf, typ
 
 export type { DocumentFilter } from './library-filter.js';
 
-/** `queued` before the core has started on the file, `failed` when it gave up (see `error`). */
-export type UploadStage = 'queued' | IngestStage | 'failed';
+/**
+ * `queued` before the core has started on the file, `uploading` while its bytes stream to a team server (the
+ * fraction is the share sent), `failed` when it gave up (see `error`).
+ */
+export type UploadStage = 'queued' | 'uploading' | IngestStage | 'failed';
 
 export interface Upload {
   id: string;
@@ -15,13 +18,15 @@ export interface Upload {
   /** The project the file is added under, if the user gave one. */
   project?: string;
   stage: UploadStage;
-  /** 0..1 over the whole file, as the core reports it. */
+  /** 0..1 over the whole file, as the core reports it (while `uploading`, the share of the bytes sent). */
   fraction: number;
   /** Set once done: `unchanged` when the same bytes were already in the space. */
   outcome?: 'indexed' | 'unchanged';
   error?: ErrorPayload;
   /** The core's job once it has the file: followed by this window, or found running when the window opened. */
   jobId?: string;
+  /** The team server's name for the streamed file; one that needs a password is added again from it, not sent twice. */
+  uploadId?: string;
 }
 
 /** A re-read of a document (`documents.reingest`): its progress, or why it failed; `done` is kept under the new id. */

@@ -85,7 +85,7 @@ async function startSignedIn(user: SignedInUser): Promise<void> {
   useTeamStore.setState({ session: 'signed-in', user, signedOutReason: null, signInError: null });
   started = true;
   watchSignIn();
-  await startHearth(connectToHearth());
+  await startHearth(connectToHearth({ team: true }));
   followTeam();
 }
 

@@ -1,12 +1,14 @@
 /**
  * Keeping a team server's window in step with what others do: the caller's role in each space (team.me) and the
  * spaces they may see, read again every 10 s and when the window gets focus, so a space shared with them appears
- * without a reload and one taken away leaves. A space that appears without a known role (one just created) asks team.me again.
+ * without a reload and one taken away leaves, and files others added to the space on screen show up in its library. A
+ * space that appears without a known role (one just created) asks team.me again.
  */
 import { isConnectionLost } from '../client/connection-lost.js';
 import { selectSpace } from './actions.js';
 import { connected, describe } from './core-connection.js';
-import { showProblem } from './library-refresh.js';
+import { refreshDocuments, showProblem } from './library-refresh.js';
+import { useLibraryStore } from './library-store.js';
 import { useLinkStore } from './link-store.js';
 import { useSpacesStore } from './spaces-store.js';
 import { useTeamStore, type SpaceRole } from './team-store.js';
@@ -48,6 +50,7 @@ export async function refreshTeamView(): Promise<void> {
     useTeamStore.setState({ roles: rolesOf(me.spaces) });
     useSpacesStore.setState({ spaces });
     await keepCurrentSpace();
+    await keepDocumentsCurrent();
   } catch (error) {
     if (!quietFailure(error)) showProblem(`Could not refresh the spaces: ${describe(error).message}`);
   }
@@ -68,6 +71,14 @@ async function keepCurrentSpace(): Promise<void> {
   if (currentSpaceId === null || spaces.some((space) => space.id === currentSpaceId)) return;
   const next = spaces[0];
   if (next) await selectSpace(next.id);
+}
+
+/** Someone else added or deleted a file in the space on screen: its count no longer matches the list, so the list is read again. */
+async function keepDocumentsCurrent(): Promise<void> {
+  const { documents, documentsSpaceId, loadingDocuments } = useLibraryStore.getState();
+  if (documentsSpaceId === null || loadingDocuments) return;
+  const space = useSpacesStore.getState().spaces.find((candidate) => candidate.id === documentsSpaceId);
+  if (space && space.documentCount !== documents.length) await refreshDocuments(documentsSpaceId);
 }
 
 function rolesOf(spaces: Array<{ spaceId: string; role: SpaceRole }>): Record<string, SpaceRole> {

@@ -42,3 +42,11 @@ export const useTeamStore = create<TeamState>(() => ({
   signOutError: null,
   roles: {},
 }));
+
+/**
+ * Whether the caller may only read `spaceId`: a team server says they are its viewer. Everyone else may add to it
+ * (the desktop app, web mode), as may a team member whose role is not known yet (the server still decides).
+ */
+export function readOnlyIn(state: Pick<TeamState, 'team' | 'roles'>, spaceId: string | null): boolean {
+  return state.team && spaceId !== null && state.roles[spaceId] === 'viewer';
+}

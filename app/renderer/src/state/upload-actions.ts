@@ -13,6 +13,7 @@ import { withEntry } from './keyed-record.js';
 import { forgetFetched, refreshDocuments, refreshSpaces, showProblem } from './library-refresh.js';
 import { useLibraryStore, type Reingest, type Upload } from './library-store.js';
 import { useSpacesStore } from './spaces-store.js';
+import { readOnlyIn, useTeamStore } from './team-store.js';
 
 /** Files are handed to the core one after another: a browser reads each into memory to send it. */
 let handoverQueue: Promise<void> = Promise.resolve();
@@ -29,6 +30,7 @@ const client = () => connected().client;
 export function addFiles(files: readonly File[]): void {
   const spaceId = useSpacesStore.getState().currentSpaceId;
   if (!spaceId || files.length === 0 || useAppStore.getState().connection !== 'ready') return;
+  if (readOnlyIn(useTeamStore.getState(), spaceId)) return; // the drop zone says why; the server would refuse each file
   const project = useLibraryStore.getState().uploadProject.trim();
   for (const file of files) {
     const upload: Upload = {
@@ -109,19 +111,41 @@ export async function showRunningJobs(spaceId: string): Promise<void> {
 async function handOver(upload: Upload, file: File, password?: string): Promise<void> {
   let job: JobInfoOf<'ingest'>;
   try {
-    const source = await connected().sourceOf(file);
-    job = await client().call('documents.ingest', {
-      spaceId: upload.spaceId,
-      source,
-      ...(upload.project !== undefined ? { project: upload.project } : {}),
-      ...(password !== undefined ? { password } : {}),
-    });
+    job = await startIngest(upload, file, password);
   } catch (error) {
     failed(upload, describe(error));
     return;
   }
   updateUpload(upload.id, { jobId: job.id });
   void follow(upload, job);
+}
+
+/**
+ * Starts the ingest job. A team server takes the file streamed to POST /upload (the row shows how much has gone),
+ * and keeps an upload that needs a password, so the retry names it rather than sending the bytes again. Elsewhere
+ * the file goes with `documents.ingest` itself (its path in the desktop app, its bytes in a browser).
+ */
+async function startIngest(upload: Upload, file: File, password: string | undefined): Promise<JobInfoOf<'ingest'>> {
+  const connection = connected();
+  const extras = {
+    ...(upload.project !== undefined ? { project: upload.project } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
+  if (connection.upload && upload.uploadId !== undefined && password !== undefined) {
+    return client().call('documents.ingest', { spaceId: upload.spaceId, source: { kind: 'upload', uploadId: upload.uploadId }, ...extras });
+  }
+  if (connection.upload) {
+    // POST /upload takes no password: a file that needs one is kept there, and added again with it (above).
+    updateUpload(upload.id, { stage: 'uploading', fraction: 0 });
+    const answer = await connection.upload(file, {
+      spaceId: upload.spaceId,
+      ...(upload.project !== undefined ? { project: upload.project } : {}),
+      onSent: (fraction) => updateUpload(upload.id, { stage: 'uploading', fraction }),
+    });
+    updateUpload(upload.id, { uploadId: answer.uploadId, stage: 'queued', fraction: 0 });
+    return answer.job;
+  }
+  return client().call('documents.ingest', { spaceId: upload.spaceId, source: await connection.sourceOf(file), ...extras });
 }
 
 /** Follows an ingest (or re-read) job into its row, to the end. */
@@ -169,6 +193,7 @@ export function rereadDocument(documentId: string, password?: string): void {
   const current = state.reingests[documentId];
   const busy = current !== undefined && current.stage !== 'done' && current.stage !== 'failed';
   if (!document || busy || state.deletions[documentId]?.status === 'deleting' || useAppStore.getState().connection !== 'ready') return;
+  if (readOnlyIn(useTeamStore.getState(), document.spaceId)) return; // a viewer is not offered it; the server would refuse
   setReingest(documentId, { stage: 'queued', fraction: 0 });
   void reread(document, password);
 }

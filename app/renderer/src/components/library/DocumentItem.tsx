@@ -1,6 +1,6 @@
 /**
  * One document in the library: its name, format, size and project, what the reader noticed, a Re-read (read it
- * again from its original, with its progress) and a Delete that asks first.
+ * again from its original, with its progress) and a Delete that asks first — neither for a viewer of a team space.
  */
 import { useState } from 'react';
 import type { DocumentInfo } from '../../../../../schemas/index.js';
@@ -9,11 +9,13 @@ import { dismissReingest, needsPassword, rereadDocument } from '../../state/uplo
 import { useLibraryStore, type Reingest } from '../../state/library-store.js';
 import { FORMAT_LABELS } from './document-formats.js';
 import { PasswordForm } from './PasswordForm.js';
+import { useReadOnlySpace } from '../team/read-only.js';
 import { STAGE_LABELS } from './stage-labels.js';
 
 export function DocumentItem({ document }: { document: DocumentInfo }) {
   const deletion = useLibraryStore((state) => state.deletions[document.id]);
   const reingest = useLibraryStore((state) => state.reingests[document.id]);
+  const readOnly = useReadOnlySpace();
   const [confirming, setConfirming] = useState(false);
   const deleting = deletion?.status === 'deleting';
   const rereading = reingest !== undefined && reingest.stage !== 'done' && reingest.stage !== 'failed';
@@ -29,7 +31,7 @@ export function DocumentItem({ document }: { document: DocumentInfo }) {
         <span className="document__name" title={document.name}>
           {document.name}
         </span>
-        {!confirming && (
+        {!confirming && !readOnly && (
           <span className="document__actions">
             <button
               type="button"
@@ -64,7 +66,7 @@ export function DocumentItem({ document }: { document: DocumentInfo }) {
         )}
       </span>
       {reingest && <ReingestStatus document={document} reingest={reingest} />}
-      {confirming && (
+      {confirming && !readOnly && (
         <div className="document__confirm" role="group" aria-label={`Delete ${document.name}?`}>
           <span>Delete from this space?</span>
           <button

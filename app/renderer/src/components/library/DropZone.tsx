@@ -1,14 +1,19 @@
-/** Takes files in, by drag-and-drop or through the file picker, and queues them for ingest under the project typed beside it. */
+/**
+ * Takes files in, by drag-and-drop or through the file picker, and queues them for ingest under the project typed
+ * beside it. A viewer of a team space is told the zone is not for them rather than offered what the server refuses.
+ */
 import { useRef, useState, type DragEvent } from 'react';
 import { addFiles } from '../../state/upload-actions.js';
 import { useAppStore } from '../../state/app-store.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
+import { useReadOnlySpace } from '../team/read-only.js';
 import { UploadProject } from './UploadProject.js';
 
 export function DropZone() {
   const hasSpace = useSpacesStore((state) => state.currentSpaceId !== null);
   const connected = useAppStore((state) => state.connection === 'ready');
-  const canAdd = hasSpace && connected;
+  const readOnly = useReadOnlySpace();
+  const canAdd = hasSpace && connected && !readOnly;
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
@@ -32,6 +37,7 @@ export function DropZone() {
       className={dragging ? 'drop-zone drop-zone--active' : 'drop-zone'}
       data-testid="drop-zone"
       data-ready={canAdd}
+      data-read-only={readOnly}
       onDragEnter={over}
       onDragOver={over}
       onDragLeave={leave}
@@ -40,15 +46,17 @@ export function DropZone() {
       <p className="drop-zone__hint">
         {canAdd
           ? 'Drop documents here — PDF, Word, Excel, CSV, PowerPoint, HTML, Markdown, text'
-          : connected
-            ? 'Make or pick a space to add documents to it'
-            : 'Connecting to Hearth… documents can be added once it answers'}
+          : readOnly
+            ? 'You can read this space; ask its owner for the editor role to add files'
+            : connected
+              ? 'Make or pick a space to add documents to it'
+              : 'Connecting to Hearth… documents can be added once it answers'}
       </p>
       <div className="drop-zone__actions">
         <button type="button" className="button" disabled={!canAdd} onClick={() => input.current?.click()}>
           Add files
         </button>
-        <UploadProject disabled={!canAdd} />
+        {!readOnly && <UploadProject disabled={!canAdd} />}
       </div>
       <input
         ref={input}

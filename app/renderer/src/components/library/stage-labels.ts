@@ -3,6 +3,7 @@ import type { UploadStage } from '../../state/library-store.js';
 
 export const STAGE_LABELS: Record<UploadStage, string> = {
   queued: 'Waiting',
+  uploading: 'Uploading',
   reading: 'Reading',
   parsing: 'Parsing',
   chunking: 'Splitting into passages',

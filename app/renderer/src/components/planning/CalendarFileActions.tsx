@@ -2,18 +2,22 @@
 import { useRef } from 'react';
 import { dismissCalendarFile, exportCalendar, importCalendarFile } from '../../state/planning-actions.js';
 import { usePlanningStore } from '../../state/planning-store.js';
+import { useReadOnlySpace } from '../team/read-only.js';
 
 export function CalendarFileActions() {
   const input = useRef<HTMLInputElement>(null);
   const work = usePlanningStore((state) => state.calendarFile);
   const spaceId = usePlanningStore((state) => state.spaceId);
   const busy = work?.status === 'working';
+  const readOnly = useReadOnlySpace(); // importing needs the editor role; exporting only reads
   return (
     <div className="calendar-files">
       <div className="calendar-files__buttons">
-        <button type="button" className="button" data-testid="calendar-import" disabled={!spaceId || busy} onClick={() => input.current?.click()}>
-          {busy && work.action === 'import' ? 'Importing…' : 'Import .ics'}
-        </button>
+        {!readOnly && (
+          <button type="button" className="button" data-testid="calendar-import" disabled={!spaceId || busy} onClick={() => input.current?.click()}>
+            {busy && work.action === 'import' ? 'Importing…' : 'Import .ics'}
+          </button>
+        )}
         <input
           ref={input}
           type="file"

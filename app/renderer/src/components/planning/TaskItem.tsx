@@ -3,7 +3,7 @@ import type { TaskInfo } from '../../../../../schemas/index.js';
 import { localDate, setTaskDone } from '../../state/planning-actions.js';
 import { usePlanningStore } from '../../state/planning-store.js';
 
-export function TaskItem({ task, titleOf }: { task: TaskInfo; titleOf: (taskId: string) => string | undefined }) {
+export function TaskItem({ task, titleOf, readOnly = false }: { task: TaskInfo; titleOf: (taskId: string) => string | undefined; readOnly?: boolean }) {
   const work = usePlanningStore((state) => state.taskWork[task.id]);
   const done = task.status === 'done';
   const overdue = !done && task.due !== undefined && task.due < localDate(new Date());
@@ -15,7 +15,7 @@ export function TaskItem({ task, titleOf }: { task: TaskInfo; titleOf: (taskId: 
         aria-label={done ? `Open “${task.title}” again` : `Mark “${task.title}” done`}
         data-testid="task-done"
         checked={done}
-        disabled={work?.status === 'working'}
+        disabled={readOnly || work?.status === 'working'}
         onChange={(event) => void setTaskDone(task.id, event.target.checked)}
       />
       <div className="task__body">

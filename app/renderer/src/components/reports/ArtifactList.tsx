@@ -5,6 +5,7 @@
 import type { ArtifactInfo, ReportFormat, ReportInfo } from '../../../../../schemas/index.js';
 import { dismissFileError, downloadArtifact, renderAgain } from '../../state/report-actions.js';
 import { useReportsStore, type FileWork } from '../../state/reports-store.js';
+import { useReadOnlySpace } from '../team/read-only.js';
 
 const FORMAT_ORDER: readonly ReportFormat[] = ['docx', 'pptx', 'markdown', 'json', 'ics'];
 const FORMAT_LABELS: Record<ReportFormat, string> = {
@@ -44,6 +45,7 @@ function ArtifactRow({ format, versions }: { format: ReportFormat; versions: Art
   const earlier = versions.slice(0, -1);
   const download = useReportsStore((state) => (latest ? state.downloads[latest.id] : undefined));
   const render = useReportsStore((state) => state.renders[format]);
+  const readOnly = useReadOnlySpace(); // rendering again needs the editor role
   return (
     <li className="report-file" data-testid="report-file" data-format={format} data-version={latest?.version}>
       <div className="report-file__head">
@@ -62,15 +64,17 @@ function ArtifactRow({ format, versions }: { format: ReportFormat; versions: Art
               {download?.status === 'working' ? 'Downloading…' : 'Download'}
             </button>
           )}
-          <button
-            type="button"
-            className="button button--quiet button--small"
-            data-testid="artifact-render"
-            disabled={render?.status === 'working'}
-            onClick={() => void renderAgain(format)}
-          >
-            {render?.status === 'working' ? 'Rendering…' : latest ? 'Render again' : 'Render'}
-          </button>
+          {!readOnly && (
+            <button
+              type="button"
+              className="button button--quiet button--small"
+              data-testid="artifact-render"
+              disabled={render?.status === 'working'}
+              onClick={() => void renderAgain(format)}
+            >
+              {render?.status === 'working' ? 'Rendering…' : latest ? 'Render again' : 'Render'}
+            </button>
+          )}
         </span>
       </div>
       <p className="report-file__meta">

@@ -5,6 +5,7 @@
 import { useCitationStore } from '../../state/citation-store.js';
 import { useReportsStore } from '../../state/reports-store.js';
 import { CitationPanel } from '../citation/CitationPanel.js';
+import { useReadOnlySpace } from '../team/read-only.js';
 import { AddTemplateForm } from './AddTemplateForm.js';
 import { NewReportForm } from './NewReportForm.js';
 import { ReportList } from './ReportList.js';
@@ -13,11 +14,21 @@ import { RunProgress } from './RunProgress.js';
 
 export function ReportsPage({ hidden }: { hidden: boolean }) {
   const citationOpen = useCitationStore((state) => state.open !== null) && !hidden;
+  // Making a report or a template needs the editor role; a viewer reads the space's reports.
+  const readOnly = useReadOnlySpace();
   return (
     <main className={citationOpen ? 'reports-page reports-page--with-source' : 'reports-page'} data-testid="reports-page" hidden={hidden}>
       <section className="column reports-page__side" aria-label="New report and past reports">
-        <NewReportForm />
-        <AddTemplateForm />
+        {readOnly ? (
+          <p className="muted" data-testid="read-only-hint">
+            You can read this space’s reports; ask its owner for the editor role to make one.
+          </p>
+        ) : (
+          <>
+            <NewReportForm />
+            <AddTemplateForm />
+          </>
+        )}
         <ReportList />
       </section>
       <section className="column reports-page__main" aria-label="Report">
