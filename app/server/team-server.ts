@@ -216,10 +216,14 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     const origin = request.headers.origin;
     if (badHost) return refuseUpgrade(socket, 403, badHost);
     if (path !== '/rpc') return refuseUpgrade(socket, 404, "Hearth's WebSocket is at /rpc.\n");
-    if (origin !== undefined && !rule!.originAllowed(origin)) {
-      return refuseUpgrade(socket, 403, `A page at ${origin.slice(0, 200)} may not use Hearth; only pages Hearth serves may.\n`);
-    }
     const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((protocol) => protocol.trim()).filter(Boolean);
+    // The cookie is sent by the browser on its own, so a socket signed in by it must come from one of our pages. A
+    // bearer in a header or the subprotocol is presented by whoever holds it (a script, the desktop app's window),
+    // from wherever they are: its origin adds nothing.
+    const bearerPresented = request.headers.authorization !== undefined || protocols.some((protocol) => protocol.startsWith(bearerProtocolPrefix));
+    if (origin !== undefined && !bearerPresented && !rule!.originAllowed(origin)) {
+      return refuseUpgrade(socket, 403, `A page at ${origin.slice(0, 200)} may not use Hearth with its sign-in cookie; only pages Hearth serves may.\n`);
+    }
     signIn(request, { protocols }).then(
       (credential) => {
         if (socket.destroyed) return; // the client went away while its token was checked

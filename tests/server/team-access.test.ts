@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { Hearth } from '../../app/core/index.js';
 import { parseLifetime } from '../../app/core/team/index.js';
 import { startTeamServer, type TeamServer } from '../../app/server/team-server.js';
@@ -94,6 +95,32 @@ describe('every method of the contract on the team server', () => {
       seen[person] = outcome === 'FORBIDDEN' || outcome === 'UNAUTHORIZED' ? outcome : 'through';
     }
     expect(seen).toEqual(Object.fromEntries(order.map((person) => [person, expected(methods[method].access, person)])));
+  });
+});
+
+describe('where a socket may come from', () => {
+  /** Opens /rpc with these headers; resolves 'open' or the refusal's status. */
+  const upgrade = (headers: Record<string, string>) =>
+    new Promise<number | 'open'>((resolve, reject) => {
+      const ws = new WebSocket(`${server.origin.replace(/^http/, 'ws')}/rpc`, { headers });
+      ws.once('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.once('unexpected-response', (_request, response) => {
+        ws.terminate();
+        resolve(response.statusCode ?? 0);
+      });
+      ws.once('error', reject);
+    });
+
+  it('takes the sign-in cookie only from its own pages, and a bearer from anywhere that holds it', async () => {
+    const cookie = `hearth-session-${server.port}=${tokens.viewer}`;
+    expect(await upgrade({ Cookie: cookie, Origin: server.origin })).toBe('open');
+    // Another site's page: the browser would send the cookie on its own.
+    expect(await upgrade({ Cookie: cookie, Origin: 'https://evil.example' })).toBe(403);
+    // The desktop app's window (or a script) presents the token itself.
+    expect(await upgrade({ Authorization: `Bearer ${tokens.viewer}`, Origin: 'hearth://app' })).toBe('open');
   });
 });
 
