@@ -95,7 +95,7 @@ async function load(team: TeamUnderTest, people: Person[]): Promise<void> {
       ms(quantile(list, 0.5)),
       ms(quantile(list, 0.95)),
       ms(quantile(list, 0.99)),
-      ms(Math.max(...list)),
+      ms(list.reduce((most, value) => Math.max(most, value), 0)), // not Math.max(...list): 600 000 arguments overflow the stack
     ]),
   );
   console.log('');
