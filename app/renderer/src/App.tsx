@@ -9,6 +9,7 @@ import { ConnectionBanner } from './components/header/ConnectionBanner.js';
 import { Header } from './components/header/Header.js';
 import { PreparationBanner } from './components/header/PreparationBanner.js';
 import { ProblemBanner } from './components/header/ProblemBanner.js';
+import { TeamLinkBanner } from './components/header/TeamLinkBanner.js';
 import { LibraryColumn } from './components/library/LibraryColumn.js';
 import { ModelsPage } from './components/models/ModelsPage.js';
 import { PlanPage } from './components/planning/PlanPage.js';
@@ -34,6 +35,7 @@ function Workstation() {
       {/* Its own row of the grid, above the header: the whole window waits on the link. */}
       <div className="link-notice">
         <ConnectionBanner />
+        <TeamLinkBanner />
       </div>
       <Header />
       {/* One row of the grid for whatever notices there are (none, one or both), so the page below keeps its own. */}

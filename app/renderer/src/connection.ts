@@ -72,6 +72,33 @@ export function connectToHearth(options: { team?: boolean } = {}): Connection {
   };
 }
 
+/**
+ * A link to a team server the user connected to from this window (web mode or the desktop app): a WebSocket to
+ * `<origin>/rpc` that presents the API token as the `hearth.bearer.<token>` subprotocol, which the team server takes
+ * from any page. The token lives only in the transport's options, for its upgrades. Files go over the socket as
+ * bytes: the team's POST /upload is another origin, and it answers no CORS preflight.
+ */
+export function connectToTeamServer(origin: URL, token: string): Connection {
+  const problems = problemReports();
+  const scheme = origin.protocol === 'https:' ? 'wss' : 'ws';
+  const transport = new ReconnectingWsTransport({
+    url: `${scheme}://${origin.host}/rpc`,
+    protocols: [`hearth.bearer.${token}`],
+    onProblem: problems.report,
+  });
+  return {
+    client: new HearthClient(transport, { onProblem: problems.report }),
+    sourceOf: async (file) => ({ kind: 'bytes', name: file.name, base64: await readAsBase64(file) }),
+    onLink: (listener) => {
+      listener(transport.state);
+      transport.subscribe(listener);
+    },
+    reconnectNow: () => transport.retryNow(),
+    endSession: (reason) => transport.signOut(reason),
+    onProblem: problems.listen,
+  };
+}
+
 /** Problems reported by the client and its transport, kept until someone listens, so the first ones are not lost. */
 function problemReports() {
   const early: string[] = [];

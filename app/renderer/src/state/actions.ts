@@ -8,7 +8,7 @@ import type { Connection } from '../connection.js';
 import { leaveLiveRun, showAgents } from './agent-actions.js';
 import { useAppStore } from './app-store.js';
 import { useChatStore } from './chat-store.js';
-import { connected, describe, setConnection } from './core-connection.js';
+import { connected, describe, setConnection, spaceConnection } from './core-connection.js';
 import { useCitationStore, type CitationPlacement, type CitationView, type DocumentOriginal, type DocumentText } from './citation-store.js';
 import { withEntry } from './keyed-record.js';
 import { noFilter } from './library-filter.js';
@@ -23,8 +23,9 @@ import { useSpacesStore } from './spaces-store.js';
 const DEFAULT_SPACE_NAME = 'My space';
 const REMEMBERED_SPACE_KEY = 'hearth.currentSpaceId';
 
+/** The client of the space on screen: this window's core, or the connected team server for one of its spaces. */
 function client() {
-  return connected().client;
+  return spaceConnection().client;
 }
 
 /** Loads what the first screen needs; on a first run, creates a default space so there is somewhere to drop files. */
@@ -90,7 +91,8 @@ export async function selectSpace(spaceId: string): Promise<void> {
 /** Creates a space and switches to it; resolves false (with the problem shown) if the core refused. */
 export async function createSpace(name: string): Promise<boolean> {
   try {
-    const space = await client().call('spaces.create', { name });
+    // "New space" makes one on this computer; a team's spaces are made on its own server.
+    const space = await connected().client.call('spaces.create', { name });
     useSpacesStore.setState((state) => ({ spaces: [...state.spaces, space] }));
     await selectSpace(space.id);
     return true;

@@ -8,14 +8,14 @@ import type { AgentName, JobInfoOf, ParamsIn } from '../../../../schemas/index.j
 import { isFinished, newRun, withJobEvent, type AgentRun } from './agent-run.js';
 import { useAgentsStore, type ReplayedRun } from './agents-store.js';
 import { useChatStore } from './chat-store.js';
-import { connected, describe } from './core-connection.js';
+import { describe, spaceConnection } from './core-connection.js';
 import { withEntry } from './keyed-record.js';
 import { askScopeOf, useLibraryStore } from './library-store.js';
 import { openReport, showReports } from './report-actions.js';
 import { useSpacesStore } from './spaces-store.js';
 import { useViewStore } from './view-store.js';
 
-const client = () => connected().client;
+const client = () => spaceConnection().client;
 
 /** What a waiting run can be told. */
 export type WaitAnswer = ParamsIn<'agents.answer'>['answer'];

@@ -5,9 +5,10 @@
  */
 import { useAppStore } from './app-store.js';
 import { useCitationStore, type CitationPlacement } from './citation-store.js';
-import { connected, describe } from './core-connection.js';
+import { connected, connectedTeam, connectionFor, describe } from './core-connection.js';
 import { useLibraryStore } from './library-store.js';
 import { useSpacesStore } from './spaces-store.js';
+import { useTeamLinkStore } from './team-link-store.js';
 
 export function showProblem(problem: string): void {
   useAppStore.setState({ problem });
@@ -16,7 +17,7 @@ export function showProblem(problem: string): void {
 /** Re-reads a space's documents if it is the one on screen, so a replaced version leaves the list. */
 export async function refreshDocuments(spaceId: string): Promise<void> {
   try {
-    const documents = await connected().client.call('documents.list', { spaceId });
+    const documents = await connectionFor(spaceId).client.call('documents.list', { spaceId });
     if (useLibraryStore.getState().documentsSpaceId !== spaceId) return;
     useLibraryStore.setState({ documents });
     const kept = new Set(documents.map((document) => document.id));
@@ -26,12 +27,26 @@ export async function refreshDocuments(spaceId: string): Promise<void> {
   }
 }
 
-/** Re-reads the spaces, whose document counts the picker shows. */
+/** Re-reads the spaces, whose document counts the picker shows: this computer's, and a connected team's. */
 export async function refreshSpaces(): Promise<void> {
   try {
     useSpacesStore.setState({ spaces: await connected().client.call('spaces.list', {}) });
   } catch (error) {
     showProblem(`Could not refresh the spaces: ${describe(error).message}`);
+  }
+  await refreshTeamSpaces();
+}
+
+/** Re-reads the connected team's spaces and the caller's role in each; nothing when no team is connected. */
+export async function refreshTeamSpaces(): Promise<void> {
+  const team = connectedTeam();
+  if (!team || useTeamLinkStore.getState().status !== 'connected') return;
+  try {
+    const [me, spaces] = await Promise.all([team.client.call('team.me', {}), team.client.call('spaces.list', {})]);
+    if (connectedTeam() !== team) return; // disconnected meanwhile
+    useTeamLinkStore.setState({ spaces, roles: Object.fromEntries(me.spaces.map((entry) => [entry.spaceId, entry.role])) });
+  } catch (error) {
+    showProblem(`Could not refresh the team's spaces: ${describe(error).message}`);
   }
 }
 

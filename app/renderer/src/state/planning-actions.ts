@@ -6,13 +6,13 @@
 import type { TaskInput } from '../../../../schemas/index.js';
 import { saveDownload } from '../downloads.js';
 import { useAppStore } from './app-store.js';
-import { connected, describe } from './core-connection.js';
+import { describe, spaceConnection } from './core-connection.js';
 import { withEntry } from './keyed-record.js';
 import { emptyPlanning, usePlanningStore, type PlanWork } from './planning-store.js';
 import { useSpacesStore } from './spaces-store.js';
 import { useViewStore } from './view-store.js';
 
-const client = () => connected().client;
+const client = () => spaceConnection().client;
 
 /** How many days of the calendar the page shows, from today. */
 export const shownDays = 28;

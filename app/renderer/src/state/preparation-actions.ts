@@ -5,7 +5,7 @@
  * that talks to the core, and its progress lands in the preparation store.
  */
 import { followJob } from '../client/follow-job.js';
-import { connected, describe } from './core-connection.js';
+import { connectionFor, describe } from './core-connection.js';
 import { withEntry } from './keyed-record.js';
 import { usePreparationStore, type PreparationReason, type SpacePreparation } from './preparation-store.js';
 import { useSpacesStore } from './spaces-store.js';
@@ -30,9 +30,9 @@ export async function prepareSpace(spaceId: string, reason: PreparationReason): 
   if (reason === 'new-embedder') setPreparation(spaceId, { reason, status: 'starting' });
   try {
     for (;;) {
-      const answer = await connected().client.call('spaces.prepare', { spaceId }, { signal: controller.signal });
+      const answer = await connectionFor(spaceId).client.call('spaces.prepare', { spaceId }, { signal: controller.signal });
       if (answer.status === 'current') break;
-      const following = followJob(connected().client, Promise.resolve(answer.job), { signal: controller.signal });
+      const following = followJob(connectionFor(spaceId).client, Promise.resolve(answer.job), { signal: controller.signal });
       for await (const { done, total } of following) {
         if (!controller.signal.aborted) setPreparation(spaceId, { reason, status: 'embedding', done, total });
       }

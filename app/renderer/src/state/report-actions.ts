@@ -9,13 +9,13 @@ import { followJob } from '../client/follow-job.js';
 import { saveDownload } from '../downloads.js';
 import { useAppStore } from './app-store.js';
 import { useCitationStore } from './citation-store.js';
-import { connected, describe } from './core-connection.js';
+import { describe, spaceConnection } from './core-connection.js';
 import { withEntry } from './keyed-record.js';
 import { emptyReports, useReportsStore, type FileWork, type ReportRun, type RunStep } from './reports-store.js';
 import { useSpacesStore } from './spaces-store.js';
 import { useViewStore } from './view-store.js';
 
-const client = () => connected().client;
+const client = () => spaceConnection().client;
 
 /** The report job this window follows; aborting stops the following only, the core goes on with the work. */
 let following: AbortController | undefined;

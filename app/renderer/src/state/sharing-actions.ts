@@ -1,6 +1,6 @@
 /** The Share dialog's calls: who may open a space (spaces.members), and sharing it or taking a share away. */
 import type { ParamsIn } from '../../../../schemas/index.js';
-import { connected, describe } from './core-connection.js';
+import { connectionFor, describe } from './core-connection.js';
 import { useSharingStore, type SpaceMember } from './sharing-store.js';
 import { refreshTeamView } from './team-actions.js';
 
@@ -11,7 +11,7 @@ export type ShareRole = ParamsIn<'spaces.share'>['role'];
 export async function openSharing(spaceId: string): Promise<void> {
   useSharingStore.setState({ spaceId, members: [], loading: true, busy: false, error: null });
   try {
-    const members = await connected().client.call('spaces.members', { spaceId });
+    const members = await connectionFor(spaceId).client.call('spaces.members', { spaceId });
     if (useSharingStore.getState().spaceId !== spaceId) return;
     useSharingStore.setState({ members, loading: false });
   } catch (error) {
@@ -26,11 +26,11 @@ export function closeSharing(): void {
 
 /** Gives a user or group a role in the space; resolves whether the server agreed (its refusal is shown in the dialog). */
 export function shareSpace(spaceId: string, grantee: Grantee, role: ShareRole): Promise<boolean> {
-  return changeMembers(spaceId, () => connected().client.call('spaces.share', { spaceId, with: grantee, role }));
+  return changeMembers(spaceId, () => connectionFor(spaceId).client.call('spaces.share', { spaceId, with: grantee, role }));
 }
 
 export function unshareSpace(spaceId: string, grantee: Grantee): Promise<boolean> {
-  return changeMembers(spaceId, () => connected().client.call('spaces.unshare', { spaceId, with: grantee }));
+  return changeMembers(spaceId, () => connectionFor(spaceId).client.call('spaces.unshare', { spaceId, with: grantee }));
 }
 
 async function changeMembers(spaceId: string, change: () => Promise<SpaceMember[]>): Promise<boolean> {

@@ -3,7 +3,7 @@
  * is still running (an agent run being watched), until the view closes. Like the other action modules, the only
  * code of its kind that talks to the core; what comes back lands in the traces store.
  */
-import { connected, describe } from './core-connection.js';
+import { describe, spaceConnection } from './core-connection.js';
 import { withEntry } from './keyed-record.js';
 import { useTracesStore, type OpenTrace } from './traces-store.js';
 
@@ -18,7 +18,7 @@ export function watchTrace(traceId: string): () => void {
     const known = useTracesStore.getState().traces[traceId];
     if (!known || known.status === 'failed') setTrace(traceId, { status: 'loading' });
     try {
-      const trace = await connected().client.call('traces.get', { traceId });
+      const trace = await spaceConnection().client.call('traces.get', { traceId });
       if (stopped) return;
       setTrace(traceId, { status: 'ready', trace });
       if (trace.spans.some((span) => span.state === 'running')) timer = setTimeout(() => void read(), refreshMs);

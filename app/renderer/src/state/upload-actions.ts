@@ -8,7 +8,7 @@
 import type { DocumentInfo, JobInfoOf } from '../../../../schemas/index.js';
 import { followJob } from '../client/follow-job.js';
 import { useAppStore } from './app-store.js';
-import { connected, describe } from './core-connection.js';
+import { connectionFor, describe } from './core-connection.js';
 import { withEntry } from './keyed-record.js';
 import { forgetFetched, refreshDocuments, refreshSpaces, showProblem } from './library-refresh.js';
 import { useLibraryStore, type Reingest, type Upload } from './library-store.js';
@@ -24,7 +24,6 @@ let nextUploadId = 1;
  */
 const retryableFiles = new Map<string, File>();
 
-const client = () => connected().client;
 
 /** Queues files for ingest into the current space, under the project typed next to the drop zone; each gets a progress row at once. */
 export function addFiles(files: readonly File[]): void {
@@ -86,7 +85,7 @@ export function clearFinishedUploads(): void {
 export async function showRunningJobs(spaceId: string): Promise<void> {
   let jobs;
   try {
-    jobs = await client().call('jobs.list', { spaceId, kinds: ['ingest', 'reingest'] });
+    jobs = await connectionFor(spaceId).client.call('jobs.list', { spaceId, kinds: ['ingest', 'reingest'] });
   } catch (error) {
     showProblem(`Could not list the files being added: ${describe(error).message}`);
     return;
@@ -126,7 +125,10 @@ async function handOver(upload: Upload, file: File, password?: string): Promise<
  * the file goes with `documents.ingest` itself (its path in the desktop app, its bytes in a browser).
  */
 async function startIngest(upload: Upload, file: File, password: string | undefined): Promise<JobInfoOf<'ingest'>> {
-  const connection = connected();
+  // The connection the space lives on: a team server connected from here takes the bytes over its socket (it has
+  // no `upload`: its POST /upload would be a cross-origin request it does not allow).
+  const connection = connectionFor(upload.spaceId);
+  const client = () => connection.client;
   const extras = {
     ...(upload.project !== undefined ? { project: upload.project } : {}),
     ...(password !== undefined ? { password } : {}),
@@ -152,7 +154,7 @@ async function startIngest(upload: Upload, file: File, password: string | undefi
 async function follow(upload: Upload, job: JobInfoOf<'ingest' | 'reingest'>): Promise<void> {
   let result;
   try {
-    const following = followJob(client(), Promise.resolve(job));
+    const following = followJob(connectionFor(upload.spaceId).client, Promise.resolve(job));
     for await (const progress of following) updateUpload(upload.id, { stage: progress.stage, fraction: progress.fraction });
     result = await following.result;
   } catch (error) {
@@ -201,7 +203,8 @@ export function rereadDocument(documentId: string, password?: string): void {
 async function reread(document: DocumentInfo, password: string | undefined): Promise<void> {
   let reread: DocumentInfo;
   try {
-    const following = followJob(client(), client().call('documents.reingest', { documentId: document.id, ...(password !== undefined ? { password } : {}) }));
+    const { client } = connectionFor(document.spaceId);
+    const following = followJob(client, client.call('documents.reingest', { documentId: document.id, ...(password !== undefined ? { password } : {}) }));
     for await (const progress of following) setReingest(document.id, { stage: progress.stage, fraction: progress.fraction });
     reread = (await following.result).document;
   } catch (error) {

@@ -1,6 +1,7 @@
-/** The top bar: the product name, the page tabs, the space picker (and, on a team server, sharing and who is signed in) and how answers are made. */
+/** The top bar: the product name, the page tabs, the space picker (and, on a team server, sharing and who is signed in; elsewhere, connecting to one) and how answers are made. */
 import { SessionBadge } from '../team/SessionBadge.js';
 import { ShareButton } from '../team/ShareButton.js';
+import { TeamConnect } from '../team/TeamConnect.js';
 import { AnswerModeNotice } from './AnswerModeNotice.js';
 import { SpacePicker } from './SpacePicker.js';
 import { ViewTabs } from './ViewTabs.js';
@@ -12,6 +13,7 @@ export function Header() {
       <ViewTabs />
       <SpacePicker />
       <ShareButton />
+      <TeamConnect />
       <AnswerModeNotice />
       <SessionBadge />
     </header>

@@ -1,7 +1,11 @@
-/** Picks the space to work in, or creates a new one; on a team server each space says the caller's role in it. */
+/**
+ * Picks the space to work in, or creates a new one; on a team server each space says the caller's role in it. With a
+ * team server connected from here, this computer's spaces and the team's sit side by side, each group labelled.
+ */
 import { useState, type FormEvent } from 'react';
 import { createSpace, selectSpace } from '../../state/actions.js';
 import { useSpacesStore } from '../../state/spaces-store.js';
+import { useTeamLinkStore } from '../../state/team-link-store.js';
 import { useTeamStore } from '../../state/team-store.js';
 
 export function SpacePicker() {
@@ -9,6 +13,10 @@ export function SpacePicker() {
   const currentSpaceId = useSpacesStore((state) => state.currentSpaceId);
   const team = useTeamStore((state) => state.team);
   const roles = useTeamStore((state) => state.roles);
+  const teamLinked = useTeamLinkStore((state) => state.status === 'connected');
+  const teamHost = useTeamLinkStore((state) => state.host);
+  const teamSpaces = useTeamLinkStore((state) => state.spaces);
+  const teamRoles = useTeamLinkStore((state) => state.roles);
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
 
@@ -32,11 +40,30 @@ export function SpacePicker() {
         disabled={spaces.length === 0}
         onChange={(event) => void selectSpace(event.target.value)}
       >
-        {spaces.map((space) => (
-          <option key={space.id} value={space.id} data-role={team ? roles[space.id] : undefined}>
-            {space.name} ({space.documentCount}){team && roles[space.id] ? ` · ${roles[space.id]}` : ''}
-          </option>
-        ))}
+        {teamLinked ? (
+          <>
+            <optgroup label="This computer" data-origin="local">
+              {spaces.map((space) => (
+                <option key={space.id} value={space.id} data-origin="local">
+                  {space.name} ({space.documentCount})
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label={`Team: ${teamHost}`} data-origin="team">
+              {teamSpaces.map((space) => (
+                <option key={space.id} value={space.id} data-origin="team" data-role={teamRoles[space.id]}>
+                  {space.name} ({space.documentCount}){teamRoles[space.id] ? ` · ${teamRoles[space.id]}` : ''}
+                </option>
+              ))}
+            </optgroup>
+          </>
+        ) : (
+          spaces.map((space) => (
+            <option key={space.id} value={space.id} data-role={team ? roles[space.id] : undefined}>
+              {space.name} ({space.documentCount}){team && roles[space.id] ? ` · ${roles[space.id]}` : ''}
+            </option>
+          ))
+        )}
       </select>
       {creating ? (
         <form className="space-picker__form" onSubmit={(event) => void submit(event)}>
