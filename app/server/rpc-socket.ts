@@ -28,6 +28,10 @@ export function attachRpcSocket(ws: WebSocket, dispatcher: Dispatcher, caller: C
 /** Answers an upgrade request on the raw socket (no ServerResponse exists for one). */
 export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const body = Buffer.from(message);
+  if (socket.destroyed) return;
+  // A client that resets the connection meanwhile must not throw from the socket; it is closed once the answer is out.
+  socket.on('error', () => socket.destroy());
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString()}`,

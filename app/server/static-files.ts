@@ -47,7 +47,14 @@ export function shownHost(address: AddressInfo): string {
 /** Answers a GET or HEAD for a file of the renderer (the caller has checked who is asking). */
 export async function serveStatic(staticDir: string, request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<void> {
   const root = path.resolve(staticDir);
-  let file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
+    response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The path is not valid percent-encoding.\n');
+    return;
+  }
+  let file = path.resolve(root, `.${decoded}`);
   if (file !== root && !file.startsWith(root + path.sep)) {
     response.writeHead(403).end();
     return;

@@ -17,7 +17,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { handleOpenAIRequest } from './openai-api.js';
 import { attachRpcSocket, refuseUpgrade } from './rpc-socket.js';
 import { securityHeaders, serveStatic, shownHost } from './static-files.js';
-import { handleUpload, uploadQuotaFromEnv } from './upload.js';
+import { handleUpload } from './upload.js';
 import { runtimeModels } from './v1-models.js';
 import { HostRule, bearerProtocolPrefix, cookieValues, parseAllowedHost } from './web-access.js';
 
@@ -73,7 +73,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     return parsed;
   });
   const maxInFlight = options.maxInFlight ?? 32;
-  const quotaBytes = options.uploadQuotaBytes ?? uploadQuotaFromEnv(process.env);
+  const quotaBytes = options.uploadQuotaBytes ?? hearth.uploads.quotaBytes;
   const tlsHere = options.tls !== undefined;
   /** Whether the browser reached us over TLS: ours, or a trusted proxy's in front of us. */
   const overTls = (request: http.IncomingMessage): boolean =>
@@ -87,31 +87,55 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   let cookieName = '';
 
   const addressOf = (request: http.IncomingMessage): string => {
-    const forwarded = options.trustProxy ? String(request.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+    // The proxy appends the address it saw: the last entry is the one a client cannot choose.
+    const forwarded = options.trustProxy ? String(request.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : '';
     return forwarded || request.socket.remoteAddress || 'unknown';
   };
 
-  /** Who a request is, from its Bearer header, subprotocol or session cookie; UNAUTHORIZED or RATE_LIMITED otherwise. */
-  const signIn = async (request: http.IncomingMessage, given: { protocols?: string[]; token?: string } = {}): Promise<Credential> => {
+  /**
+   * Who a request is, from its Bearer header, its subprotocol or — where `cookie` allows — the session cookie;
+   * UNAUTHORIZED or RATE_LIMITED otherwise. A request that presents a header or subprotocol is judged by it alone,
+   * never by a cookie the browser added on its own; `via` says which it was, for the Origin rule.
+   */
+  const signIn = async (
+    request: http.IncomingMessage,
+    given: { protocols?: string[]; token?: string; cookie?: boolean } = {},
+  ): Promise<{ credential: Credential; via: 'bearer' | 'cookie' }> => {
     const address = addressOf(request);
     signIns.check(address);
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    const authorization = request.headers.authorization;
+    const bearer = authorization === undefined ? undefined : (/^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '');
     const fromProtocol = (given.protocols ?? []).find((protocol) => protocol.startsWith(bearerProtocolPrefix))?.slice(bearerProtocolPrefix.length);
-    const fromCookie = cookieValues(request.headers.cookie, cookieName)[0];
-    const presented = given.token ?? bearer ?? fromProtocol ?? fromCookie;
-    if (presented === undefined) {
+    const fromCookie = given.cookie ? cookieValues(request.headers.cookie, cookieName)[0] : undefined;
+    const presented = given.token ?? bearer ?? fromProtocol;
+    const via = presented === undefined && fromCookie !== undefined ? 'cookie' : 'bearer';
+    const token = presented ?? fromCookie;
+    if (token === undefined) {
       throw new HearthError('UNAUTHORIZED', 'Sign in first: send "Authorization: Bearer <token>" (an API token from your admin, or your OIDC sign-in token).');
     }
+    if (token === '') throw new HearthError('UNAUTHORIZED', 'Hearth takes "Authorization: Bearer <token>"; other kinds of credentials are not used here.');
+    const attempt = signIns.begin(address);
     try {
-      const credential = await hearth.team.authenticate(presented);
+      const credential = await hearth.team.authenticate(token);
       tokenUse.record(credential, address);
-      return credential;
+      return { credential, via };
     } catch (error) {
       if (isHearthError(error) && error.code === 'UNAUTHORIZED') {
         signIns.failed(address);
         hearth.team.audit.record({ actor: { id: 'anonymous', kind: 'user', name: 'anonymous' }, action: 'signin.failed', detail: { address, reason: error.message } });
       }
       throw error;
+    } finally {
+      attempt.end();
+    }
+  };
+
+  /** A cookie rides along with any request the browser makes: one that changes something must come from our own page. */
+  const requireOwnPage = (request: http.IncomingMessage, via: 'bearer' | 'cookie', what: string): void => {
+    if (via !== 'cookie') return;
+    const origin = request.headers.origin;
+    if (origin === undefined || !rule!.originAllowed(origin)) {
+      throw new HearthError('FORBIDDEN', `${what} with the sign-in cookie is taken only from the pages this server serves; scripts send "Authorization: Bearer <token>".`);
     }
   };
 
@@ -143,13 +167,14 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     }
     if (route === '/session') return session(request, response);
     if (route === '/metrics') {
-      const caller = hearth.team.callerFor(await signIn(request));
+      const caller = hearth.team.callerFor((await signIn(request)).credential);
       if (caller.serverRole !== 'admin') throw new HearthError('FORBIDDEN', '/metrics is for the server\'s admins.');
       response.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' }).end(await metrics.text());
       return;
     }
     if (route.startsWith('/v1/')) {
-      const caller = hearth.team.callerFor(await signIn(request));
+      // Bearer only: the OpenAI clients send one, and a cookie would let any page of the site spend someone's turns.
+      const caller = hearth.team.callerFor((await signIn(request)).credential);
       // As the caller: the model queue shares the GPU fairly between people, /v1 and the app alike.
       const handled = await runAsCaller(caller, () => handleOpenAIRequest(models, request, response));
       if (!handled) sendJson(response, 404, { error: { message: `No such endpoint: ${route}`, type: 'invalid_request_error', code: 'not_found' } });
@@ -157,7 +182,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     }
     if (route === '/upload') {
       if (request.method !== 'POST') return sendJson(response, 405, { error: { code: 'BAD_REQUEST', message: '/upload takes POST.' } });
-      const caller = hearth.team.callerFor(await signIn(request));
+      const { credential, via } = await signIn(request, { cookie: true });
+      requireOwnPage(request, via, 'An upload');
+      const caller = hearth.team.callerFor(credential);
       return runAsCaller(caller, () => handleUpload({ hearth, caller, request, response, quotaBytes }));
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -172,7 +199,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     if (request.method === 'GET') {
       // What the renderer asks first: whether this is a team server, and whether its cookie still signs it in.
       try {
-        const caller = hearth.team.callerFor(await signIn(request));
+        const caller = hearth.team.callerFor((await signIn(request, { cookie: true })).credential);
         return sendJson(response, 200, { team: true, signedIn: true, user: { id: caller.id, name: caller.name, serverRole: caller.serverRole } });
       } catch (error) {
         if (!isHearthError(error) || error.code !== 'UNAUTHORIZED') throw error;
@@ -190,7 +217,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     const token = typeof body === 'object' && body !== null && typeof (body as { token?: unknown }).token === 'string' ? (body as { token: string }).token.trim() : '';
     if (!token) throw new HearthError('BAD_REQUEST', 'Send {"token": "<your API token>"} to sign in.');
     // Checked as a Bearer header would be (rate limit, audit), then kept in an HttpOnly cookie scripts on the page cannot read.
-    const credential = await signIn(request, { token });
+    const { credential } = await signIn(request, { token });
     const caller = hearth.team.callerFor(credential);
     const maxAge = credential.expiresAt ? Math.max(0, Math.floor((credential.expiresAt.getTime() - Date.now()) / 1000)) : 30 * 86_400;
     response
@@ -211,22 +238,24 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
 
   server.on('upgrade', (request: http.IncomingMessage, socket, head) => {
+    // Node leaves an upgrading socket with no error listener: a client that resets it while its token is checked
+    // would otherwise throw from the socket and take the server down.
+    socket.on('error', () => socket.destroy());
     const badHost = rule!.refuseHost(request);
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const origin = request.headers.origin;
     if (badHost) return refuseUpgrade(socket, 403, badHost);
     if (path !== '/rpc') return refuseUpgrade(socket, 404, "Hearth's WebSocket is at /rpc.\n");
     const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((protocol) => protocol.trim()).filter(Boolean);
-    // The cookie is sent by the browser on its own, so a socket signed in by it must come from one of our pages. A
-    // bearer in a header or the subprotocol is presented by whoever holds it (a script, the desktop app's window),
-    // from wherever they are: its origin adds nothing.
-    const bearerPresented = request.headers.authorization !== undefined || protocols.some((protocol) => protocol.startsWith(bearerProtocolPrefix));
-    if (origin !== undefined && !bearerPresented && !rule!.originAllowed(origin)) {
-      return refuseUpgrade(socket, 403, `A page at ${origin.slice(0, 200)} may not use Hearth with its sign-in cookie; only pages Hearth serves may.\n`);
-    }
-    signIn(request, { protocols }).then(
-      (credential) => {
+    signIn(request, { protocols, cookie: true }).then(
+      ({ credential, via }) => {
         if (socket.destroyed) return; // the client went away while its token was checked
+        // The cookie is sent by the browser on its own, so a socket signed in by it must come from one of our pages.
+        // A bearer in a header or the subprotocol is presented by whoever holds it (a script, the desktop app's
+        // window), from wherever they are: its origin adds nothing.
+        const origin = request.headers.origin;
+        if (via === 'cookie' && origin !== undefined && !rule!.originAllowed(origin)) {
+          return refuseUpgrade(socket, 403, `A page at ${origin.slice(0, 200)} may not use Hearth with its sign-in cookie; only pages Hearth serves may.\n`);
+        }
         sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, credential));
       },
       (error: unknown) => {
@@ -291,9 +320,15 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   };
 }
 
-/** Failed sign-ins per address over the last minute; past the limit, that address is refused before its token is even checked. */
+const checksAtOncePerAddress = 100;
+
+/**
+ * Failed sign-ins per address over the last minute, and the ones still being checked; past the limit, that
+ * address is refused before its token is even looked at (so a burst cannot queue a thousand scrypts).
+ */
 class FailedSignIns {
   private readonly failures = new Map<string, number[]>();
+  private readonly checking = new Map<string, number>();
 
   constructor(private readonly perMinute: number) {}
 
@@ -303,6 +338,25 @@ class FailedSignIns {
       const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + 60_000 - Date.now()) / 1000));
       throw new HearthError('RATE_LIMITED', `Too many failed sign-ins from ${address}; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
     }
+    // A whole office behind one address may sign in at once; a thousand at once is a flood.
+    if ((this.checking.get(address) ?? 0) >= checksAtOncePerAddress) {
+      throw new HearthError('RATE_LIMITED', `Too many sign-ins from ${address} at once; try again in a second.`, { retryAfterSeconds: 1 });
+    }
+  }
+
+  /** A check under way for `address`: counted against its limit until it ends. */
+  begin(address: string): { end(): void } {
+    this.checking.set(address, (this.checking.get(address) ?? 0) + 1);
+    let ended = false;
+    return {
+      end: () => {
+        if (ended) return;
+        ended = true;
+        const left = (this.checking.get(address) ?? 1) - 1;
+        if (left > 0) this.checking.set(address, left);
+        else this.checking.delete(address);
+      },
+    };
   }
 
   failed(address: string): void {
@@ -328,6 +382,9 @@ class TokenUseAudit {
     const key = `${credential.tokenId ?? `oidc:${credential.userId}`}@${address}`;
     const now = Date.now();
     if (now - (this.last.get(key) ?? 0) < 3_600_000) return;
+    if (this.last.size > 10_000) {
+      for (const [seen, at] of this.last) if (now - at >= 3_600_000) this.last.delete(seen);
+    }
     this.last.set(key, now);
     const user = this.hearth.team.accounts.user(credential.userId);
     this.hearth.team.audit.record({

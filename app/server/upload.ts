@@ -7,13 +7,15 @@ import type http from 'node:http';
 import { HearthError, isHearthError, type ErrorCode } from '../../schemas/index.js';
 import type { Caller, Hearth } from '../core/index.js';
 
+export { uploadQuotaFromEnv } from '../core/ingest/index.js';
+
 export interface UploadRequest {
   hearth: Hearth;
   /** Who is uploading, signed in by the server: they must be an editor of the space. */
   caller: Caller;
   request: http.IncomingMessage;
   response: http.ServerResponse;
-  /** How many bytes one person may have added through uploads (see {@link uploadQuotaFromEnv}). */
+  /** How many bytes one person may have added through uploads (default: the Hearth's, HEARTH_UPLOAD_QUOTA_MB). */
   quotaBytes: number;
 }
 
@@ -61,21 +63,6 @@ export async function handleUpload(options: UploadRequest): Promise<void> {
     request.off('close', abortIfCut);
   }
 }
-
-/** The upload quota per person: HEARTH_UPLOAD_QUOTA_MB (a positive whole number of megabytes), default 2048 MB. */
-export function uploadQuotaFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.HEARTH_UPLOAD_QUOTA_MB?.trim();
-  if (raw === undefined || raw === '') return defaultQuotaMb * 1024 * 1024;
-  const megabytes = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(megabytes) || megabytes <= 0) {
-    throw new HearthError('BAD_REQUEST', `HEARTH_UPLOAD_QUOTA_MB must be a positive whole number of megabytes (like ${defaultQuotaMb}), not "${raw}".`, {
-      variable: 'HEARTH_UPLOAD_QUOTA_MB',
-    });
-  }
-  return megabytes * 1024 * 1024;
-}
-
-const defaultQuotaMb = 2048;
 
 /** The file name from X-Hearth-File-Name: URL-encoded, as a header carries only Latin-1. */
 function fileNameHeader(request: http.IncomingMessage): string | undefined {

@@ -72,6 +72,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy()); // Node leaves an upgrading socket without an error listener
     const refusal = gate!.refuseUpgrade(request);
     if (refusal) {
       refuseUpgrade(socket, refusal.status, refusal.message);

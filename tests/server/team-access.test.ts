@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import WebSocket from 'ws';
 import type { Hearth } from '../../app/core/index.js';
 import { parseLifetime } from '../../app/core/team/index.js';
@@ -119,8 +120,36 @@ describe('where a socket may come from', () => {
     expect(await upgrade({ Cookie: cookie, Origin: server.origin })).toBe('open');
     // Another site's page: the browser would send the cookie on its own.
     expect(await upgrade({ Cookie: cookie, Origin: 'https://evil.example' })).toBe(403);
+    // A page that adds credentials of another kind (ws://user:pass@… sends Basic) is not let in on the cookie.
+    expect(await upgrade({ Cookie: cookie, Origin: 'https://evil.example', Authorization: 'Basic dXNlcjpwYXNz' })).toBe(401);
     // The desktop app's window (or a script) presents the token itself.
     expect(await upgrade({ Authorization: `Bearer ${tokens.viewer}`, Origin: 'hearth://app' })).toBe('open');
+  });
+
+  it('takes no cookie on /v1, and an upload on the cookie only from its own pages', async () => {
+    const cookie = `hearth-session-${server.port}=${tokens.owner}`;
+    expect((await fetch(`${server.origin}/v1/models`, { headers: { Cookie: cookie } })).status).toBe(401);
+    const spaceId = (await connections.owner!.call('spaces.create', { name: 'Cookie jar' }) as { id: string }).id;
+    const upload = (origin: string) =>
+      fetch(`${server.origin}/upload?spaceId=${spaceId}&name=note.md`, { method: 'POST', headers: { Cookie: cookie, Origin: origin }, body: '# Note\n\nHello.\n' });
+    expect((await upload('https://evil.example')).status).toBe(403);
+    expect((await upload(server.origin)).status).toBe(202);
+  });
+
+  it('stays up when a client resets its socket while its token is being checked', async () => {
+    const { port } = new URL(server.origin);
+    for (let i = 0; i < 5; i++) {
+      const socket = net.connect(Number(port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(
+        `GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${Buffer.from('0123456789abcdef').toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+          `Authorization: Bearer ${tokens.viewer!.slice(0, -2)}zz\r\n\r\n`,
+      );
+      socket.resetAndDestroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await fetch(`${server.origin}/healthz`)).status).toBe(200);
   });
 });
 

@@ -3,4 +3,4 @@ export { deleteDocument, ingestDocument, notInLibrary, recoverInFlight, reingest
 export { chunkBudget, chunkMarkdown, defaultChunkTokens, defaultOverlapTokens, locateChunk, type ChunkBudget, type ChunkOptions } from './chunk.js';
 export { Ingest, type IngestOptions } from './ingest.js';
 export { documentsHandlers, type DocumentsHandlersDeps } from './handlers.js';
-export { Uploads, type ReceivedUpload, type UploadLimits, type UploadUsage } from './uploads.js';
+export { Uploads, uploadQuotaFromEnv, type ReceivedUpload, type UploadLimits, type UploadUsage } from './uploads.js';

@@ -60,7 +60,7 @@ export interface ReceivedFile {
  */
 export async function receiveFile(
   deps: Pick<IngestDeps, 'spaces' | 'blobs' | 'maxFileBytes'>,
-  request: { spaceId: string; source: ReceivedSource },
+  request: { spaceId: string; source: ReceivedSource; /** The team member adding it: their file of a name replaces only their own. */ uploader?: string | undefined },
 ): Promise<ReceivedFile> {
   const { spaceId, source } = request;
   deps.spaces.get(spaceId); // NOT_FOUND before any work
@@ -68,7 +68,8 @@ export async function receiveFile(
   formatOfFile(name); // an unsupported format fails before the file is read
   const bytes = await readSource(source, name, deps.maxFileBytes);
   const sha256 = await deps.blobs.put(bytes);
-  return { spaceId, name, sha256, sizeBytes: bytes.length, sourcePath: source.kind === 'path' ? path.resolve(source.path) : `upload:${name}` };
+  const sourcePath = source.kind === 'path' ? path.resolve(source.path) : request.uploader ? `upload:${request.uploader}/${name}` : `upload:${name}`;
+  return { spaceId, name, sha256, sizeBytes: bytes.length, sourcePath };
 }
 
 /**

@@ -70,18 +70,29 @@ export class Ingest {
   async add(caller: Caller, spaceId: string, source: DocumentSource, request: { password?: string | undefined; project?: string | undefined } = {}): Promise<JobInfoOf<'ingest'>> {
     let received: Awaited<ReturnType<typeof receiveFile>>;
     let uploadId: string | undefined;
+    // In a shared space, one person's "notes.pdf" must not replace another's.
+    const uploader = caller.principal.kind === 'user' ? caller.principal.id : undefined;
+    if (source.kind === 'bytes' && uploader !== undefined) {
+      // A team member's file in a frame counts towards their quota like one streamed to /upload: it becomes one.
+      const bytes = Buffer.from(source.base64, 'base64');
+      const body = (async function* () {
+        yield bytes;
+      })();
+      const received = await this.options.uploads.receive(uploader, source.name, body, { maxBytes: this.options.maxFileBytes, quotaBytes: this.options.uploads.quotaBytes });
+      return this.add(caller, spaceId, { kind: 'upload', uploadId: received.uploadId }, request);
+    }
     if (source.kind === 'upload') {
       const upload = this.options.uploads.take(source.uploadId, caller.principal.id);
       uploadId = source.uploadId;
       const resolved: ReceivedSource = { kind: 'upload', uploadId, path: upload.path, name: upload.name };
       try {
-        received = await receiveFile(this.options, { spaceId, source: resolved });
+        received = await receiveFile(this.options, { spaceId, source: resolved, uploader });
       } catch (error) {
         await this.options.uploads.settle(uploadId, {});
         throw error;
       }
     } else {
-      received = await receiveFile(this.options, { spaceId, source });
+      received = await receiveFile(this.options, { spaceId, source, uploader });
     }
     const params: IngestParams = {
       ...received,

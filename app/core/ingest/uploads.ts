@@ -40,10 +40,15 @@ const maxWaitMs = 24 * 3600 * 1000;
 const partSuffix = '.part';
 
 export class Uploads {
+  /** How many bytes one team member may have added (HEARTH_UPLOAD_QUOTA_MB unless given). */
+  readonly quotaBytes: number;
+
   constructor(
     private readonly db: Db,
     readonly folder: string,
+    options: { quotaBytes?: number } = {},
   ) {
+    this.quotaBytes = options.quotaBytes ?? uploadQuotaFromEnv(process.env);
     mkdirSync(folder, { recursive: true });
     this.sweep(new Date(Date.now() - maxWaitMs));
   }
@@ -184,3 +189,19 @@ function uploadName(fileName: string): string {
 }
 
 const formatMegabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The upload quota per person: HEARTH_UPLOAD_QUOTA_MB (a positive whole number of megabytes), default 2048 MB. */
+export function uploadQuotaFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.HEARTH_UPLOAD_QUOTA_MB?.trim();
+  if (raw === undefined || raw === '') return defaultQuotaMb * 1024 * 1024;
+  const megabytes = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(megabytes) || megabytes <= 0) {
+    throw new HearthError('BAD_REQUEST', `HEARTH_UPLOAD_QUOTA_MB must be a positive whole number of megabytes (like ${defaultQuotaMb}), not "${raw}".`, {
+      variable: 'HEARTH_UPLOAD_QUOTA_MB',
+    });
+  }
+  return megabytes * 1024 * 1024;
+}
+
+const defaultQuotaMb = 2048;
+

@@ -309,7 +309,12 @@ export class QueuedChatModel implements ChatModel {
       // Still in line once asked (no free slot handed it one): say where it stands.
       if (options.onQueued && (this.queue.snapshot().byUser[principalId]?.queued ?? 0) > 0) {
         const { aheadOfYou, waitSeconds } = this.queue.estimate(principalId, 'last');
-        options.onQueued({ aheadOfYou, waitSeconds });
+        try {
+          options.onQueued({ aheadOfYou, waitSeconds });
+        } catch (error) {
+          // Telling is a courtesy: a listener that fails must not strand the turn (a slot taken and never given back).
+          console.error('[hearth] a wait listener failed', error);
+        }
       }
       release = await turn;
     } catch (error) {

@@ -56,11 +56,12 @@ export class Spaces {
     return toSpace(row);
   }
 
-  /** The space of that name; on a team server, the one made at the machine first, then the oldest. */
+  /**
+   * The space of that name made at this machine (not a team member's: the box's own `hearth ingest --space Payroll`
+   * must never file into someone's private "Payroll"; theirs are named by id).
+   */
   findByName(name: string): Space | undefined {
-    const row = this.db
-      .prepare(`${selectSpaces} WHERE s.name = ? COLLATE NOCASE ORDER BY s.created_by IS NOT NULL, s.created_at LIMIT 1`)
-      .get(name.trim()) as SpaceRow | undefined;
+    const row = this.db.prepare(`${selectSpaces} WHERE s.name = ? COLLATE NOCASE AND s.created_by IS NULL`).get(name.trim()) as SpaceRow | undefined;
     return row ? toSpace(row) : undefined;
   }
 

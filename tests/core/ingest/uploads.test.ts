@@ -53,11 +53,17 @@ describe('Uploads', () => {
     expect(result.status).toBe('indexed');
     expect(result.document.name).toBe('harbour.md');
     expect(hearth.documents.list(adaSpace).map((document) => document.id)).toEqual([result.document.id]);
-    expect(hearth.documents.sourcePathOf(result.document.id)).toBe('upload:harbour.md');
+    expect(hearth.documents.sourcePathOf(result.document.id)).toBe(`upload:${ada.id}/harbour.md`);
     expect(hearth.uploads.usage(ada.id)).toEqual({ keptBytes: upload.sizeBytes, pendingBytes: 0, usedBytes: upload.sizeBytes });
     // Settled: the upload is gone, from the folder too.
     expect(await readdir(hearth.uploads.folder)).toEqual([]);
     expect((await failureOf(Promise.resolve().then(() => hearth.uploads.take(upload.uploadId, ada.id)))).code).toBe('NOT_FOUND');
+
+    // A file sent in a frame counts too: it becomes an upload of its own.
+    const inFrame = await hearth.call('documents.ingest', { spaceId: adaSpace, source: { kind: 'bytes', name: 'pier.md', base64: Buffer.from('# Pier\n\nThe east pier.\n').toString('base64') } }, { caller: ada.caller() });
+    const framed = (await followJob(hearth, inFrame)).result;
+    expect(hearth.uploads.usage(ada.id).keptBytes).toBe(upload.sizeBytes + framed.document.sizeBytes);
+    await hearth.call('documents.delete', { documentId: framed.document.id }, { caller: ada.caller() });
 
     // Deleting the document gives its bytes back.
     await hearth.call('documents.delete', { documentId: result.document.id }, { caller: ada.caller() });

@@ -130,6 +130,9 @@ describe('spaces on a team server', () => {
     expect((await failureOf(hearth.call('spaces.create', { name: 'Harbour contracts' }, { caller: ada.caller() }))).message).toBe('You already have a space named "Harbour contracts".');
     expect(() => hearth.team.grants.findSpace('harbour contracts')).toThrow(/2 spaces are named "harbour contracts".*made by ada.*made by bo.*Give the id/);
     expect(hearth.team.grants.findSpace(space.id)?.name).toBe('Harbour contracts');
+    // The box's own command line (hearth ingest --space …) never files into a member's private space by its name.
+    expect(hearth.spaces.resolve('Harbour contracts')).toBeUndefined();
+    expect(hearth.spaces.resolve(space.id)?.id).toBe(space.id);
     const me = await hearth.call('team.me', {}, { caller: bo.caller() });
     expect(me).toMatchObject({ name: 'bo', kind: 'user', team: true, spaces: [{ spaceId: space.id, role: 'viewer' }, { spaceId: bos.id, role: 'owner' }] });
   });
