@@ -100,6 +100,7 @@ export class Hearth implements AsyncDisposable {
     const keywordIndex = new KeywordIndex(path.join(dataDir, 'keyword'));
     this.maxFileBytes = options.maxFileBytes;
     this.uploads = new Uploads(db, path.join(dataDir, 'uploads'));
+    this.owned.add(toDisposable(() => this.uploads.dispose()));
     this.indexes = this.owned.add(new SpaceIndexes({ dataDir, db, spaces: this.spaces, documents: this.documents, models: this.models, keywordIndex, jobs: this.jobs }));
     this.ingest = this.owned.add(new Ingest({
       db,

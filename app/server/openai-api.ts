@@ -88,8 +88,15 @@ export async function handleOpenAIRequest(models: OpenAIModels, request: http.In
   response.on('close', () => controller.abort());
   let body: unknown;
   if (route.method === 'POST') {
+    let text: string;
     try {
-      body = JSON.parse(await readBody(request));
+      text = await readBody(request);
+    } catch (error) {
+      sendError(response, error instanceof BodyTooLarge ? 413 : 400, (error as Error).message);
+      return true;
+    }
+    try {
+      body = JSON.parse(text);
     } catch (error) {
       sendError(response, 400, `The body is not JSON: ${(error as Error).message}`);
       return true;
@@ -415,12 +422,14 @@ function sendError(response: http.ServerResponse, status: number, message: strin
   sendJson(response, status, { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error' } });
 }
 
+class BodyTooLarge extends Error {}
+
 async function readBody(request: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBodyBytes) throw new Error(`the body is larger than ${maxBodyBytes} bytes`);
+    if (size > maxBodyBytes) throw new BodyTooLarge(`The body is larger than ${maxBodyBytes / 1024 / 1024} MiB, the most /v1 takes.`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -36,10 +36,11 @@ export async function handleUpload(options: UploadRequest): Promise<void> {
     if (!spaceId) throw new HearthError('BAD_REQUEST', 'Say which space the file goes to: POST /upload?spaceId=…&name=….');
     const name = url.searchParams.get('name') ?? fileNameHeader(request);
     if (!name) throw new HearthError('BAD_REQUEST', 'Say what the file is called: POST /upload?spaceId=…&name=… (URL-encoded), or the X-Hearth-File-Name header.');
-    hearth.spaces.get(spaceId); // NOT_FOUND before anything else
+    // The role first: to someone with none, whether a space of that id exists is none of their business.
     if (!caller.can('editor', spaceId)) {
       throw new HearthError('FORBIDDEN', 'Adding files to this space needs the editor role in it; ask one of its owners.', { spaceId, required: 'editor' });
     }
+    hearth.spaces.get(spaceId); // NOT_FOUND for a space removed since the role was given
     const limits = { maxBytes: hearth.maxFileBytes, quotaBytes };
     const announced = contentLength(request);
     if (announced !== undefined) hearth.uploads.checkRoom(caller.principal.id, name, announced, limits);

@@ -94,11 +94,11 @@ describe('POST /upload', () => {
     expect(await readdir(hearth.uploads.folder)).toEqual([]);
   });
 
-  it('answers 404 for a space that does not exist', async () => {
+  it('answers a space the uploader has no role in with 403, whether or not it exists', async () => {
     const url = await serve(hearth.team.callerForUser(adaId));
     const { status, body } = await post(url, { spaceId: 'no-such-space', name: 'harbour.md' }, streamOf(note));
-    expect(status).toBe(404);
-    expect(body.error?.code).toBe('NOT_FOUND');
+    expect(status).toBe(403);
+    expect(body.error?.code).toBe('FORBIDDEN');
   });
 
   it('refuses a file past the quota with 413, whether its size is announced or found out as it streams', async () => {

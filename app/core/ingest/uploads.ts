@@ -37,11 +37,15 @@ export interface UploadUsage {
 
 /** An upload not added within this long is deleted at the next start. */
 const maxWaitMs = 24 * 3600 * 1000;
+const sweepEveryMs = 60 * 60 * 1000;
 const partSuffix = '.part';
 
 export class Uploads {
   /** How many bytes one team member may have added (HEARTH_UPLOAD_QUOTA_MB unless given). */
   readonly quotaBytes: number;
+  /** Bytes of each person's uploads still arriving. */
+  private readonly arriving = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly db: Db,
@@ -49,6 +53,9 @@ export class Uploads {
     options: { quotaBytes?: number } = {},
   ) {
     this.quotaBytes = options.quotaBytes ?? uploadQuotaFromEnv(process.env);
+    // While Hearth runs, uploads never added are let go too (not only at the next start).
+    this.sweeper = setInterval(() => this.dropStale(new Date(Date.now() - maxWaitMs)), sweepEveryMs);
+    this.sweeper.unref();
     mkdirSync(folder, { recursive: true });
     this.sweep(new Date(Date.now() - maxWaitMs));
   }
@@ -61,20 +68,28 @@ export class Uploads {
   async receive(userId: string, fileName: string, body: AsyncIterable<Uint8Array>, limits: UploadLimits): Promise<ReceivedUpload> {
     const name = uploadName(fileName);
     formatOfFile(name); // a format Hearth does not read fails before any byte is stored
-    // Usage read once for the stream; checked again when the upload is recorded.
+    // Usage read once for the stream (checked again when the upload is recorded); the person's other uploads still
+    // arriving count as they arrive, so ten at once cannot each fill the disk up to the quota.
     const usedBefore = this.usage(userId).usedBytes;
-    refuseIfPast(name, 0, usedBefore, limits);
+    refuseIfPast(name, 0, usedBefore + (this.arriving.get(userId) ?? 0), limits);
     const uploadId = randomUUID();
     const target = path.join(this.folder, uploadId);
     const part = `${target}${partSuffix}`;
     let sizeBytes = 0;
+    const arriving = this.arriving;
     async function* counted(): AsyncGenerator<Uint8Array> {
       for await (const chunk of body) {
         sizeBytes += chunk.byteLength;
-        refuseIfPast(name, sizeBytes, usedBefore, limits);
+        arriving.set(userId, (arriving.get(userId) ?? 0) + chunk.byteLength);
+        refuseIfPast(name, sizeBytes, usedBefore + (arriving.get(userId) ?? 0) - sizeBytes, limits);
         yield chunk;
       }
     }
+    const stopCounting = () => {
+      const left = (arriving.get(userId) ?? 0) - sizeBytes;
+      if (left > 0) arriving.set(userId, left);
+      else arriving.delete(userId);
+    };
     try {
       // Opened before the stream starts, so a failure cannot come before the file exists and leave it behind after the clean-up.
       const file = await open(part, 'wx');
@@ -94,6 +109,8 @@ export class Uploads {
         throw new HearthError('CANCELLED', `The upload of ${name} stopped before it finished (${formatMegabytes(sizeBytes)} had arrived); upload it again.`, { fileName: name });
       }
       throw error;
+    } finally {
+      stopCounting();
     }
     return { uploadId, name, sizeBytes };
   }
@@ -131,7 +148,7 @@ export class Uploads {
       if (!row) return;
       if (outcome.documentId !== undefined) {
         this.db
-          .prepare('INSERT OR IGNORE INTO uploaded_documents (document_id, user_id, size_bytes) VALUES (?, ?, ?)')
+          .prepare('INSERT OR REPLACE INTO uploaded_documents (document_id, user_id, size_bytes) VALUES (?, ?, ?)')
           .run(outcome.documentId, row.userId, row.sizeBytes);
       }
       this.db.prepare('DELETE FROM uploads WHERE id = ?').run(uploadId);
@@ -150,6 +167,19 @@ export class Uploads {
    * At start-up: uploads older than `before` were never added (or their job ended without settling them), and a
    * file with no row is what a crash left mid-upload; both go.
    */
+  dispose(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** Uploads recorded before `before` and never added: their rows and files go (files still arriving are left alone). */
+  private dropStale(before: Date): void {
+    const stale = this.db.prepare('SELECT id FROM uploads WHERE created_at < ?').all(before.toISOString()) as { id: string }[];
+    for (const { id } of stale) {
+      this.db.prepare('DELETE FROM uploads WHERE id = ?').run(id);
+      rmSync(path.join(this.folder, id), { force: true });
+    }
+  }
+
   private sweep(before: Date): void {
     this.db.prepare('DELETE FROM uploads WHERE created_at < ?').run(before.toISOString());
     const waiting = new Set((this.db.prepare('SELECT id FROM uploads').all() as { id: string }[]).map((row) => row.id));

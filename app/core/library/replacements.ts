@@ -21,6 +21,11 @@ export class Replacements {
   record(documentId: string, replacedBy: string): void {
     if (documentId === replacedBy) return; // a document never replaces itself; a row would be a cycle
     this.db.prepare('UPDATE document_replacements SET replaced_by = ? WHERE replaced_by = ?').run(replacedBy, documentId);
+    // The bytes a team member's upload counts towards their quota go on with the reading that stands for it (the
+    // old row goes with the old document); a new upload of its own, settled later, sets its own size.
+    this.db
+      .prepare('UPDATE OR IGNORE uploaded_documents SET document_id = ? WHERE document_id = ?')
+      .run(replacedBy, documentId);
     this.db
       .prepare('INSERT OR REPLACE INTO document_replacements (document_id, replaced_by, replaced_at) VALUES (?, ?, ?)')
       .run(documentId, replacedBy, new Date().toISOString());

@@ -59,6 +59,12 @@ describe('Uploads', () => {
     expect(await readdir(hearth.uploads.folder)).toEqual([]);
     expect((await failureOf(Promise.resolve().then(() => hearth.uploads.take(upload.uploadId, ada.id)))).code).toBe('NOT_FOUND');
 
+    // Reading it again makes a new document; its bytes still count, once.
+    const reread = await followJob(hearth, await hearth.call('documents.reingest', { documentId: result.document.id }, { caller: ada.caller() }));
+    expect(reread.result.document.id).not.toBe(result.document.id);
+    expect(hearth.uploads.usage(ada.id).keptBytes).toBe(upload.sizeBytes);
+    result.document = reread.result.document;
+
     // A file sent in a frame counts too: it becomes an upload of its own.
     const inFrame = await hearth.call('documents.ingest', { spaceId: adaSpace, source: { kind: 'bytes', name: 'pier.md', base64: Buffer.from('# Pier\n\nThe east pier.\n').toString('base64') } }, { caller: ada.caller() });
     const framed = (await followJob(hearth, inFrame)).result;
