@@ -1,10 +1,10 @@
 /**
  * The team server: the same core headless on a shared box, for many people. Everyone signs in — an API token
  * (`hearth team token create`) or a JWT from the team's OIDC provider — as a Bearer header, the WebSocket
- * subprotocol `hearth.bearer.<token>`, or the HttpOnly cookie POST /session sets in a browser; never a query
- * string. Every request is made as that person, re-checked per request, so a share, a revoked token or a
+ * subprotocol `hearth.bearer.<token>`, or — in a browser — the HttpOnly cookie of a session POST /session opens
+ * (a random secret standing for the token, never the token); never a query string. Every request is made as that person, re-checked per request, so a share, a revoked token or a
  * disabled account counts at once. Beside `/rpc` it serves `/v1` (OpenAI-compatible, the same tokens),
- * `/upload`, `/healthz`, `/readyz` and, for admins, `/metrics` (decision 47 in docs/decisions.md).
+ * `/upload`, `/healthz`, `/readyz` and, for admins, `/metrics` (decision 48 in docs/decisions.md).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -108,12 +108,16 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     const fromProtocol = (given.protocols ?? []).find((protocol) => protocol.startsWith(bearerProtocolPrefix))?.slice(bearerProtocolPrefix.length);
     const fromCookie = given.cookie ? cookieValues(request.headers.cookie, cookieName)[0] : undefined;
     const presented = given.token ?? bearer ?? fromProtocol;
-    const via = presented === undefined && fromCookie !== undefined ? 'cookie' : 'bearer';
-    const token = presented ?? fromCookie;
+    if (presented === undefined && fromCookie !== undefined) {
+      // A browser's session: a lookup, no secret to stretch — and nothing to guess in 256 random bits.
+      return { credential: hearth.team.resumeSession(fromCookie), via: 'cookie' };
+    }
+    const token = presented;
     if (token === undefined) {
       throw new HearthError('UNAUTHORIZED', 'Sign in first: send "Authorization: Bearer <token>" (an API token from your admin, or your OIDC sign-in token).');
     }
     if (token === '') throw new HearthError('UNAUTHORIZED', 'Hearth takes "Authorization: Bearer <token>"; other kinds of credentials are not used here.');
+    const via = 'bearer' as const;
     const attempt = signIns.begin(address);
     try {
       const credential = await hearth.team.authenticate(token);
@@ -207,6 +211,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       }
     }
     if (request.method === 'DELETE') {
+      const session = cookieValues(request.headers.cookie, cookieName)[0];
+      if (session !== undefined) hearth.team.closeSession(session);
       response.writeHead(204, { 'Set-Cookie': `${cookieName}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${overTls(request) ? '; Secure' : ''}` }).end();
       return;
     }
@@ -216,15 +222,17 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     const body = await readSmallJson(request);
     const token = typeof body === 'object' && body !== null && typeof (body as { token?: unknown }).token === 'string' ? (body as { token: string }).token.trim() : '';
     if (!token) throw new HearthError('BAD_REQUEST', 'Send {"token": "<your API token>"} to sign in.');
-    // Checked as a Bearer header would be (rate limit, audit), then kept in an HttpOnly cookie scripts on the page cannot read.
+    // Checked as a Bearer header would be (rate limit, audit); the browser keeps only a session standing for it, in an
+    // HttpOnly cookie scripts on the page cannot read — never the token itself.
     const { credential } = await signIn(request, { token });
     const caller = hearth.team.callerFor(credential);
-    const maxAge = credential.expiresAt ? Math.max(0, Math.floor((credential.expiresAt.getTime() - Date.now()) / 1000)) : 30 * 86_400;
+    const session = hearth.team.openSession(credential);
+    const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
     response
       .writeHead(200, {
         'Content-Type': 'application/json',
         'Cache-Control': 'no-store',
-        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${overTls(request) ? '; Secure' : ''}`,
+        'Set-Cookie': `${cookieName}=${session.secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${overTls(request) ? '; Secure' : ''}`,
       })
       .end(JSON.stringify({ team: true, signedIn: true, user: { id: caller.id, name: caller.name, serverRole: caller.serverRole } }));
   };

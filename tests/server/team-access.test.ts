@@ -115,8 +115,15 @@ describe('where a socket may come from', () => {
       ws.once('error', reject);
     });
 
+  /** Signs in as a browser does, and gives the session cookie back. */
+  const sessionCookie = async (token: string) => {
+    const response = await fetch(`${server.origin}/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.origin }, body: JSON.stringify({ token }) });
+    expect(response.status).toBe(200);
+    return response.headers.get('set-cookie')!.split(';')[0]!;
+  };
+
   it('takes the sign-in cookie only from its own pages, and a bearer from anywhere that holds it', async () => {
-    const cookie = `hearth-session-${server.port}=${tokens.viewer}`;
+    const cookie = await sessionCookie(tokens.viewer!);
     expect(await upgrade({ Cookie: cookie, Origin: server.origin })).toBe('open');
     // Another site's page: the browser would send the cookie on its own.
     expect(await upgrade({ Cookie: cookie, Origin: 'https://evil.example' })).toBe(403);
@@ -127,7 +134,7 @@ describe('where a socket may come from', () => {
   });
 
   it('takes no cookie on /v1, and an upload on the cookie only from its own pages', async () => {
-    const cookie = `hearth-session-${server.port}=${tokens.owner}`;
+    const cookie = await sessionCookie(tokens.owner!);
     expect((await fetch(`${server.origin}/v1/models`, { headers: { Cookie: cookie } })).status).toBe(401);
     const spaceId = (await connections.owner!.call('spaces.create', { name: 'Cookie jar' }) as { id: string }).id;
     const upload = (origin: string) =>

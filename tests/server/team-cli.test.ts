@@ -81,9 +81,14 @@ describe('hearth serve --team and hearth team', () => {
       const signIn = await request(`${serving.origin}/session`, { ca, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: boToken }) });
       expect(signIn.status).toBe(200);
       const cookie = String(signIn.headers['set-cookie']);
-      expect(cookie).toMatch(/^hearth-session-\d+=hth_[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+; Secure$/);
+      // The cookie holds a session standing for the token, never the token.
+      expect(cookie).toMatch(/^hearth-session-\d+=hts_[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+; Secure$/);
+      expect(cookie).not.toContain(boToken);
       const me = await request(`${serving.origin}/session`, { ca, headers: { Cookie: cookie.split(';')[0]! } });
       expect(JSON.parse(me.body)).toMatchObject({ team: true, signedIn: true, user: { name: 'bo', serverRole: 'member' } });
+      // Signing out ends the session itself: a copy of the cookie no longer signs anyone in.
+      expect((await request(`${serving.origin}/session`, { ca, method: 'DELETE', headers: { Cookie: cookie.split(';')[0]! } })).status).toBe(204);
+      expect((await request(`${serving.origin}/session`, { ca, headers: { Cookie: cookie.split(';')[0]! } })).status).toBe(401);
 
       const bo = await connectTeam(serving.origin, boToken, { ca });
       expect(await bo.call('team.me', {})).toMatchObject({ name: 'bo', kind: 'user', team: true });

@@ -517,6 +517,16 @@ export const migrations: readonly Migration[] = [
         last_used_at TEXT
       );
       CREATE INDEX api_tokens_user ON api_tokens(user_id);
+      -- Browser sign-ins: the cookie holds a random secret, kept here only as its SHA-256, standing for the token
+      -- (or OIDC sign-in) it was opened with; signing out deletes the row, and the token's own checks still apply.
+      CREATE TABLE team_sessions (
+        secret_hash BLOB PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES team_users(id) ON DELETE CASCADE,
+        token_id TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX team_sessions_expiry ON team_sessions(expires_at);
       -- Who holds which role in a space: a user or a group. A space made by a team member starts with one row,
       -- its creator as owner; nobody else sees it until it is shared.
       CREATE TABLE space_grants (

@@ -3,6 +3,7 @@
  * trail — and, from those, the Caller every request is made as. A desktop Hearth has no accounts and only its
  * local owner; a team server lets in a person with a live API token or a JWT from the team's OIDC provider.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { HearthError, type JobOwner } from '../../../schemas/index.js';
 import { openDatabase, type Db } from '../storage/index.js';
 import { Accounts } from './accounts.js';
@@ -33,7 +34,7 @@ export class Team {
   readonly audit: AuditLog;
   private oidc: JwtVerifier | undefined;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.accounts = new Accounts(db);
     this.tokens = new ApiTokens(db);
     this.grants = new SpaceGrants(db);
@@ -84,6 +85,38 @@ export class Team {
     throw new HearthError('UNAUTHORIZED', 'That is not a Hearth API token (they look like hth_…); ask your admin for one.');
   }
 
+  /**
+   * Opens a browser session for a credential just checked: a random secret for the cookie (`hts_…`), kept only
+   * as its digest, lasting as long as the credential does and at most 30 days.
+   */
+  openSession(credential: Credential): { secret: string; expiresAt: Date } {
+    const secret = `hts_${randomBytes(32).toString('base64url')}`;
+    const tokenExpiry = credential.tokenId !== undefined ? new Date(this.tokens.check(credential.tokenId).expiresAt) : undefined;
+    const limits = [Date.now() + sessionDays * 86_400_000, credential.expiresAt?.getTime(), tokenExpiry?.getTime()].filter((at): at is number => at !== undefined);
+    const expiresAt = new Date(Math.min(...limits));
+    this.db.prepare('DELETE FROM team_sessions WHERE expires_at < ?').run(new Date().toISOString());
+    this.db
+      .prepare('INSERT INTO team_sessions (secret_hash, user_id, token_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(digest(secret), credential.userId, credential.tokenId ?? null, new Date().toISOString(), expiresAt.toISOString());
+    return { secret, expiresAt };
+  }
+
+  /** The credential a session cookie stands for; UNAUTHORIZED when it is unknown, signed out or expired. */
+  resumeSession(secret: string): Credential {
+    const row = /^hts_[A-Za-z0-9_-]{43}$/.test(secret)
+      ? (this.db.prepare('SELECT user_id, token_id, expires_at FROM team_sessions WHERE secret_hash = ?').get(digest(secret)) as
+          | { user_id: string; token_id: string | null; expires_at: string }
+          | undefined)
+      : undefined;
+    if (!row || Date.parse(row.expires_at) <= Date.now()) throw new HearthError('UNAUTHORIZED', 'This browser is no longer signed in; sign in again.');
+    return { userId: row.user_id, expiresAt: new Date(row.expires_at), ...(row.token_id !== null ? { tokenId: row.token_id } : {}) };
+  }
+
+  /** Signs a browser out: its session no longer lets anyone in. */
+  closeSession(secret: string): void {
+    this.db.prepare('DELETE FROM team_sessions WHERE secret_hash = ?').run(digest(secret));
+  }
+
   /** The caller a credential stands for now (its rights as they are this moment); UNAUTHORIZED once it no longer lets in. */
   callerFor(credential: Credential): Caller {
     if (credential.tokenId !== undefined) this.tokens.check(credential.tokenId);
@@ -113,4 +146,10 @@ export class Team {
     if (user.disabled) throw new HearthError('UNAUTHORIZED', `The account "${user.name}" is disabled; ask your admin.`);
     return user.id;
   }
+}
+
+const sessionDays = 30;
+
+function digest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
 }
