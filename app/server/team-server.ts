@@ -43,6 +43,8 @@ export interface TeamServerOptions {
   failedSignInsPerMinute?: number;
   /** How often an open socket's credential is checked again, so a revoked token's idle socket closes; default 15 s. */
   recheckEveryMs?: number;
+  /** Sockets one person may have open at once (a window each, plus scripts); default 32. */
+  maxSocketsPerPerson?: number;
 }
 
 export interface TeamServer {
@@ -73,6 +75,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     return parsed;
   });
   const maxInFlight = options.maxInFlight ?? 32;
+  const maxSocketsPerPerson = options.maxSocketsPerPerson ?? 32;
+  /** Open sockets by person. */
+  const openSockets = new Map<string, number>();
   const quotaBytes = options.uploadQuotaBytes ?? hearth.uploads.quotaBytes;
   const tlsHere = options.tls !== undefined;
   /** Whether the browser reached us over TLS: ours, or a trusted proxy's in front of us. */
@@ -264,6 +269,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         if (via === 'cookie' && origin !== undefined && !rule!.originAllowed(origin)) {
           return refuseUpgrade(socket, 403, `A page at ${origin.slice(0, 200)} may not use Hearth with its sign-in cookie; only pages Hearth serves may.\n`);
         }
+        // Each socket may run 32 requests; a person opening hundreds would be a way round that.
+        if ((openSockets.get(credential.userId) ?? 0) >= maxSocketsPerPerson) {
+          return refuseUpgrade(socket, 429, `You have ${maxSocketsPerPerson} connections to Hearth open already, the most one person may; close some windows or scripts.\n`);
+        }
         sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, credential));
       },
       (error: unknown) => {
@@ -275,6 +284,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
 
   const attach = (ws: WebSocket, credential: Credential) => {
     const closed = metrics.connectionOpened();
+    openSockets.set(credential.userId, (openSockets.get(credential.userId) ?? 0) + 1);
     let signedOut = false;
     const signOut = (reason: string) => {
       if (signedOut) return;
@@ -303,6 +313,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     ws.on('close', () => {
       clearInterval(recheck);
       closed();
+      const left = (openSockets.get(credential.userId) ?? 1) - 1;
+      if (left > 0) openSockets.set(credential.userId, left);
+      else openSockets.delete(credential.userId);
     });
   };
 

@@ -143,6 +143,23 @@ describe('where a socket may come from', () => {
     expect((await upload(server.origin)).status).toBe(202);
   });
 
+  it('lets one person have only so many sockets open at once', async () => {
+    const small = await startTeamServer({ hearth, staticDir: server.origin, maxSocketsPerPerson: 2 });
+    try {
+      const open = [await connectTeam(small.origin, tokens.editor), await connectTeam(small.origin, tokens.editor)];
+      await expect(connectTeam(small.origin, tokens.editor)).rejects.toEqual(new UpgradeRefused(429));
+      // Someone else is not held back by it, and closing one makes room again.
+      (await connectTeam(small.origin, tokens.viewer)).close();
+      open[0]!.close();
+      await open[0]!.closed;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      (await connectTeam(small.origin, tokens.editor)).close();
+      open[1]!.close();
+    } finally {
+      await small.close();
+    }
+  });
+
   it('stays up when a client resets its socket while its token is being checked', async () => {
     const { port } = new URL(server.origin);
     for (let i = 0; i < 5; i++) {
