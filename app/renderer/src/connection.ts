@@ -57,11 +57,14 @@ export function connectToHearth(options: { team?: boolean } = {}): Connection {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   // The page's cookie (set when the user opened the address Hearth printed) rides along on each same-origin upgrade, reconnections too.
   const transport = new ReconnectingWsTransport({ url: `${scheme}://${location.host}/rpc`, onProblem: problems.report });
-  const client = new HearthClient(transport, { onProblem: problems.report });
+  return { ...socketConnection(transport, problems), ...(options.team ? { upload: uploadFile } : {}) };
+}
+
+/** A connection over a reconnecting WebSocket: files go as bytes in a frame. */
+function socketConnection(transport: ReconnectingWsTransport, problems: ReturnType<typeof problemReports>): Connection {
   return {
-    client,
+    client: new HearthClient(transport, { onProblem: problems.report }),
     sourceOf: async (file) => ({ kind: 'bytes', name: file.name, base64: await readAsBase64(file) }),
-    ...(options.team ? { upload: uploadFile } : {}),
     onLink: (listener) => {
       listener(transport.state);
       transport.subscribe(listener);
@@ -86,17 +89,7 @@ export function connectToTeamServer(origin: URL, token: string): Connection {
     protocols: [`hearth.bearer.${token}`],
     onProblem: problems.report,
   });
-  return {
-    client: new HearthClient(transport, { onProblem: problems.report }),
-    sourceOf: async (file) => ({ kind: 'bytes', name: file.name, base64: await readAsBase64(file) }),
-    onLink: (listener) => {
-      listener(transport.state);
-      transport.subscribe(listener);
-    },
-    reconnectNow: () => transport.retryNow(),
-    endSession: (reason) => transport.signOut(reason),
-    onProblem: problems.listen,
-  };
+  return socketConnection(transport, problems);
 }
 
 /** Problems reported by the client and its transport, kept until someone listens, so the first ones are not lost. */
