@@ -190,6 +190,23 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       return;
     }
     if (route === '/upload') {
+      // A local app connected to this team (another origin) uploads with its bearer: CORS, never with credentials —
+      // a cookie from another origin's request still meets requireOwnPage below.
+      const origin = request.headers.origin;
+      if (origin !== undefined && !rule!.originAllowed(origin)) {
+        response.setHeader('Access-Control-Allow-Origin', origin);
+        response.setHeader('Vary', 'Origin');
+      }
+      if (request.method === 'OPTIONS') {
+        response
+          .writeHead(204, {
+            'Access-Control-Allow-Methods': 'POST',
+            'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Hearth-File-Name',
+            'Access-Control-Max-Age': '600',
+          })
+          .end();
+        return;
+      }
       if (request.method !== 'POST') return sendJson(response, 405, { error: { code: 'BAD_REQUEST', message: '/upload takes POST.' } });
       const { credential, via } = await signIn(request, { cookie: true });
       requireOwnPage(request, via, 'An upload');

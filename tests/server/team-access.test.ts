@@ -143,6 +143,19 @@ describe('where a socket may come from', () => {
     expect((await upload(server.origin)).status).toBe(202);
   });
 
+  it('takes an upload with a bearer from another origin (a local app connected to the team), by CORS without credentials', async () => {
+    const spaceId = (await connections.owner!.call('spaces.create', { name: 'From afar' }) as { id: string }).id;
+    const target = `${server.origin}/upload?spaceId=${spaceId}&name=far.md`;
+    const preflight = await fetch(target, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:4321', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4321');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const posted = await fetch(target, { method: 'POST', headers: { Origin: 'http://127.0.0.1:4321', Authorization: `Bearer ${tokens.owner}` }, body: '# Far\n\nAway.\n' });
+    expect(posted.status).toBe(202);
+    expect(posted.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4321');
+  });
+
   it('lets one person have only so many sockets open at once', async () => {
     const small = await startTeamServer({ hearth, staticDir: server.origin, maxSocketsPerPerson: 2 });
     try {
