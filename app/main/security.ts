@@ -15,8 +15,8 @@ export function contentSecurityPolicy(origin: AppOrigin): string {
     dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    // wss: (and ws: for a team server on loopback or behind no TLS) — the window's link to a team server it was told to connect to.
-    dev ? `connect-src 'self' ws: wss: ${devServerSocketOrigin(origin.entryUrl)}` : "connect-src 'self' ws: wss:",
+    // Any host: the window's link to a team server whose address the user typed (its socket, and POST /upload).
+    dev ? `connect-src 'self' ws: wss: http: https: ${devServerSocketOrigin(origin.entryUrl)}` : "connect-src 'self' ws: wss: http: https:",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -13,7 +13,8 @@ const contentSecurityPolicy = [
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  // Any host: the app may be connected to a team server whose address the user typed (its socket and its /upload).
+  "connect-src 'self' ws: wss: http: https:",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

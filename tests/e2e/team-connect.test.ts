@@ -2,7 +2,10 @@
  * Connecting the local app to a team server. Ada runs Hearth in web mode on her machine and connects it, from the
  * header, to her team's server with her API token (a wrong one is refused, saying why). Her picker then shows this
  * computer's space and the team's side by side, each labelled; in the team's space she adds a file, which lands on
- * the team server; back in her local space everything still works; then she disconnects and the team's spaces go.
+ * the team server; a space created there meanwhile appears in her picker on its own (the link's spaces are read
+ * again every 10 s); a file too large for one WebSocket frame streams to the team's POST /upload with her token (a
+ * CORS request from her local page); back in her local space everything still works; then she disconnects and the
+ * team's spaces go.
  */
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +46,21 @@ async function teamDocuments(spaceId: string): Promise<string[]> {
 }
 
 let teamSpaceId: string;
+
+/** A survey report of about 900 KB: as base64 (1.2 MB) it would pass the team server's 1 MiB frame limit. */
+function surveyReport(): string {
+  const paragraph = (i: number) =>
+    `## Berth ${i + 1}\n\nThe survey of berth ${i + 1} found the quay wall sound, the fenders worn on the seaward side and the ` +
+    `bollards rated for ${20 + (i % 30)} tonnes. Dredging to ${(4 + (i % 6) * 0.5).toFixed(1)} metres is due before the autumn gales.`;
+  const paragraphs: string[] = [];
+  let length = 0;
+  for (let i = 0; length < 900_000; i++) {
+    const text = paragraph(i);
+    paragraphs.push(text);
+    length += text.length + 2;
+  }
+  return `# Harbour survey\n\n${paragraphs.join('\n\n')}\n`;
+}
 
 beforeAll(async () => {
   session = await openAppSession('team-connect', {
@@ -102,6 +120,18 @@ describe('connecting the local app to a team server', () => {
     await page.getByTestId('team-connect').click(); // closes the panel
   }, 60_000);
 
+  it('shows a space created on the team server meanwhile, without a click', async () => {
+    const { page } = session;
+    const before = Date.now();
+    // Created over Ada's own socket to the team server (as another of her windows would): the local page is not told.
+    await ada.call('spaces.create', { name: 'Lighthouse team' });
+    const lighthouse = page.locator('[data-testid="space-select"] option[data-origin="team"]').filter({ hasText: 'Lighthouse team' });
+    await expect.poll(() => lighthouse.count(), { timeout: 15_000, interval: 250 }).toBe(1);
+    expect(Date.now() - before).toBeLessThan(15_000);
+    expect(await lighthouse.textContent()).toContain('· owner');
+    expect(await currentSpace(page)).toContain('My space'); // the picker gained a space; the window stayed where it was
+  }, 30_000);
+
   it('adds a file to the team space over the team link; the team server has it', async () => {
     const { page } = session;
     await selectSpace(page, 'team', 'Harbour team');
@@ -111,6 +141,23 @@ describe('connecting the local app to a team server', () => {
     expect(await teamDocuments(teamSpaceId)).toContain(fieldGuide.name);
     await page.screenshot({ path: '/tmp/team-connect.png' });
   }, 90_000);
+
+  it('streams a file too large for one frame to the team server\'s POST /upload, with the token as a bearer', async () => {
+    const { page } = session;
+    await expect.poll(() => currentSpace(page)).toContain('Harbour team');
+    const uploaded = page.waitForResponse(
+      (response) => response.request().method() === 'POST' && response.url().startsWith(`${team.origin}/upload`),
+      { timeout: 60_000 },
+    );
+    await dropFiles(page, [{ name: 'survey.md', bytes: Array.from(Buffer.from(surveyReport(), 'utf8')) }]);
+    const response = await uploaded;
+    expect(response.status()).toBe(202);
+    expect(await response.request().headerValue('authorization')).toBe(`Bearer ${adaToken}`);
+    expect(await response.request().headerValue('cookie')).toBeNull();
+    await page.locator('[data-testid="upload-row"][data-stage="done"]').filter({ hasText: 'survey.md' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('document-item').filter({ hasText: 'survey.md' }).waitFor();
+    expect(await teamDocuments(teamSpaceId)).toContain('survey.md');
+  }, 180_000);
 
   it('goes back to the local space, which still works and holds nothing of the team', async () => {
     const { page } = session;

@@ -78,8 +78,9 @@ function socketConnection(transport: ReconnectingWsTransport, problems: ReturnTy
 /**
  * A link to a team server the user connected to from this window (web mode or the desktop app): a WebSocket to
  * `<origin>/rpc` that presents the API token as the `hearth.bearer.<token>` subprotocol, which the team server takes
- * from any page. The token lives only in the transport's options, for its upgrades. Files go over the socket as
- * bytes: the team's POST /upload is another origin, and it answers no CORS preflight.
+ * from any page. Files stream to the team's `<origin>/upload` with the token as a bearer (a CORS request without
+ * cookies, which the team server allows from any origin), so a file need not fit in one 1 MiB frame. The token lives
+ * only in memory: the transport's options, for its upgrades, and this connection's `upload`.
  */
 export function connectToTeamServer(origin: URL, token: string): Connection {
   const problems = problemReports();
@@ -89,7 +90,8 @@ export function connectToTeamServer(origin: URL, token: string): Connection {
     protocols: [`hearth.bearer.${token}`],
     onProblem: problems.report,
   });
-  return socketConnection(transport, problems);
+  const target = { baseUrl: origin.origin, bearer: token };
+  return { ...socketConnection(transport, problems), upload: (file, options) => uploadFile(file, options, target) };
 }
 
 /** Problems reported by the client and its transport, kept until someone listens, so the first ones are not lost. */

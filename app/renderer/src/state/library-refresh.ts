@@ -37,8 +37,11 @@ export async function refreshSpaces(): Promise<void> {
   await refreshTeamSpaces();
 }
 
-/** Re-reads the connected team's spaces and the caller's role in each; nothing when no team is connected. */
-export async function refreshTeamSpaces(): Promise<void> {
+/**
+ * Re-reads the connected team's spaces and the caller's role in each; nothing when no team is connected. A failure
+ * `quiet` says is not worth a problem (a dropped link, which the banner already shows) is passed over.
+ */
+export async function refreshTeamSpaces(options: { quiet?: (error: unknown) => boolean } = {}): Promise<void> {
   const team = connectedTeam();
   if (!team || useTeamLinkStore.getState().status !== 'connected') return;
   try {
@@ -46,6 +49,7 @@ export async function refreshTeamSpaces(): Promise<void> {
     if (connectedTeam() !== team) return; // disconnected meanwhile
     useTeamLinkStore.setState({ spaces, roles: Object.fromEntries(me.spaces.map((entry) => [entry.spaceId, entry.role])) });
   } catch (error) {
+    if (options.quiet?.(error)) return;
     showProblem(`Could not refresh the team's spaces: ${describe(error).message}`);
   }
 }

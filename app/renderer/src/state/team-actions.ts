@@ -2,7 +2,8 @@
  * Keeping a team server's window in step with what others do: the caller's role in each space (team.me) and the
  * spaces they may see, read again every 10 s and when the window gets focus, so a space shared with them appears
  * without a reload and one taken away leaves, and files others added to the space on screen show up in its library. A
- * space that appears without a known role (one just created) asks team.me again.
+ * space that appears without a known role (one just created) asks team.me again. A team server connected to from
+ * this window (team-link-actions) is followed the same way, with `refreshPeriodically` and the `keep…` steps here.
  */
 import { isConnectionLost } from '../client/connection-lost.js';
 import { selectSpace } from './actions.js';
@@ -11,6 +12,7 @@ import { refreshDocuments, showProblem } from './library-refresh.js';
 import { useLibraryStore } from './library-store.js';
 import { useLinkStore } from './link-store.js';
 import { useSpacesStore } from './spaces-store.js';
+import { useTeamLinkStore } from './team-link-store.js';
 import { useTeamStore, type SpaceRole } from './team-store.js';
 
 const REFRESH_EVERY_MS = 10_000;
@@ -21,18 +23,26 @@ let stop: (() => void) | undefined;
 export function followTeam(): void {
   stopFollowingTeam();
   void refreshRoles();
-  const timer = setInterval(() => void refreshTeamView(), REFRESH_EVERY_MS);
-  const onFocus = () => void refreshTeamView();
-  window.addEventListener('focus', onFocus);
+  const stopRefreshing = refreshPeriodically(refreshTeamView);
   const unsubscribe = useSpacesStore.subscribe((state, previous) => {
     if (state.spaces === previous.spaces) return;
     const roles = useTeamStore.getState().roles;
     if (state.spaces.some((space) => roles[space.id] === undefined)) void refreshRoles();
   });
   stop = () => {
+    stopRefreshing();
+    unsubscribe();
+  };
+}
+
+/** Calls `refresh` every 10 s and each time the window gets focus, until the function it returns is called. */
+export function refreshPeriodically(refresh: () => Promise<void>): () => void {
+  const timer = setInterval(() => void refresh(), REFRESH_EVERY_MS);
+  const onFocus = () => void refresh();
+  window.addEventListener('focus', onFocus);
+  return () => {
     clearInterval(timer);
     window.removeEventListener('focus', onFocus);
-    unsubscribe();
   };
 }
 
@@ -65,19 +75,25 @@ async function refreshRoles(): Promise<void> {
   }
 }
 
+/** Every space in the picker: this window's own and, while one is connected, the team link's. */
+function pickerSpaces() {
+  const link = useTeamLinkStore.getState();
+  return [...useSpacesStore.getState().spaces, ...(link.status === 'connected' ? link.spaces : [])];
+}
+
 /** A space taken away from the caller leaves the picker; the window moves to one it may still open. */
-async function keepCurrentSpace(): Promise<void> {
+export async function keepCurrentSpace(): Promise<void> {
   const { spaces, currentSpaceId } = useSpacesStore.getState();
-  if (currentSpaceId === null || spaces.some((space) => space.id === currentSpaceId)) return;
+  if (currentSpaceId === null || pickerSpaces().some((space) => space.id === currentSpaceId)) return;
   const next = spaces[0];
   if (next) await selectSpace(next.id);
 }
 
 /** Someone else added or deleted a file in the space on screen: its count no longer matches the list, so the list is read again. */
-async function keepDocumentsCurrent(): Promise<void> {
+export async function keepDocumentsCurrent(): Promise<void> {
   const { documents, documentsSpaceId, loadingDocuments } = useLibraryStore.getState();
   if (documentsSpaceId === null || loadingDocuments) return;
-  const space = useSpacesStore.getState().spaces.find((candidate) => candidate.id === documentsSpaceId);
+  const space = pickerSpaces().find((candidate) => candidate.id === documentsSpaceId);
   if (space && space.documentCount !== documents.length) await refreshDocuments(documentsSpaceId);
 }
 
@@ -89,6 +105,6 @@ function rolesOf(spaces: Array<{ spaceId: string; role: SpaceRole }>): Record<st
  * A dropped link (the banner shows it, the next round reads again) or a sign-in that stopped holding (the sign-in
  * screen comes up with the reason) is not a problem for this refresh to report.
  */
-function quietFailure(error: unknown): boolean {
+export function quietFailure(error: unknown): boolean {
   return isConnectionLost(error) || describe(error).code === 'UNAUTHORIZED';
 }

@@ -1,14 +1,17 @@
 /**
  * Connecting this window to a team server, beside its own core: the user gives the server's address and an API token,
- * team.me checks them, and the team's spaces join the picker. Work in one of them goes over the team link (see
- * `connectionFor`); everything else stays on this computer. Disconnecting closes the link and goes back to a local space.
+ * team.me checks them, and the team's spaces join the picker. While connected, the team's spaces and roles are read
+ * again every 10 s and on focus (as a team server's own page does, team-actions), so a space shared with the user
+ * appears on its own. Work in one of them goes over the team link (see `connectionFor`); everything else stays on this
+ * computer. Disconnecting closes the link, stops the refreshes and goes back to a local space.
  */
 import { HearthError } from '../../../../schemas/index.js';
 import { connectToTeamServer, type Connection } from '../connection.js';
 import { selectSpace } from './actions.js';
 import { connectedTeam, describe, setTeamConnection } from './core-connection.js';
-import { showProblem } from './library-refresh.js';
+import { refreshTeamSpaces, showProblem } from './library-refresh.js';
 import { useSpacesStore } from './spaces-store.js';
+import { keepCurrentSpace, keepDocumentsCurrent, quietFailure, refreshPeriodically } from './team-actions.js';
 import { isTeamSpace, noTeamLink, useTeamLinkStore } from './team-link-store.js';
 
 /** How long the first connection may take before the panel says it could not be made. */
@@ -47,6 +50,7 @@ export async function connectTeam(address: string, token: string): Promise<void>
       if (connectedTeam() === conn) useTeamLinkStore.setState({ link });
     });
     conn.onProblem((message) => showProblem(`The team server at ${origin.host}: ${message}`));
+    followTeamLink(conn);
   } catch (error) {
     conn.client.close();
     useTeamLinkStore.setState({ ...noTeamLink, error: describe(error).message });
@@ -57,11 +61,32 @@ export async function connectTeam(address: string, token: string): Promise<void>
 export async function disconnectTeam(): Promise<void> {
   const conn = connectedTeam();
   const wasOnTeamSpace = isTeamSpace(useTeamLinkStore.getState(), useSpacesStore.getState().currentSpaceId);
+  stopFollowingTeamLink();
   setTeamConnection(undefined);
   useTeamLinkStore.setState({ ...noTeamLink });
   conn?.client.close();
   const local = useSpacesStore.getState().spaces[0];
   if (wasOnTeamSpace && local) await selectSpace(local.id);
+}
+
+let stopFollowing: (() => void) | undefined;
+
+/** Reads the team's spaces and roles again every 10 s and on focus while `conn` is the team link and it is open. */
+function followTeamLink(conn: Connection): void {
+  stopFollowingTeamLink();
+  stopFollowing = refreshPeriodically(async () => {
+    // While the link is down its banner says so; the next round (or the focus after it) reads again.
+    if (connectedTeam() !== conn || (useTeamLinkStore.getState().link?.status ?? 'open') !== 'open') return;
+    await refreshTeamSpaces({ quiet: quietFailure });
+    if (connectedTeam() !== conn) return;
+    await keepCurrentSpace();
+    await keepDocumentsCurrent();
+  });
+}
+
+function stopFollowingTeamLink(): void {
+  stopFollowing?.();
+  stopFollowing = undefined;
 }
 
 /**

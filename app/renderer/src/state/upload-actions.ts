@@ -125,8 +125,8 @@ async function handOver(upload: Upload, file: File, password?: string): Promise<
  * the file goes with `documents.ingest` itself (its path in the desktop app, its bytes in a browser).
  */
 async function startIngest(upload: Upload, file: File, password: string | undefined): Promise<JobInfoOf<'ingest'>> {
-  // The connection the space lives on: a team server connected from here takes the bytes over its socket (it has
-  // no `upload`: its POST /upload would be a cross-origin request it does not allow).
+  // The connection the space lives on: a team server (the page's own, or one connected from here) streams the file
+  // to its POST /upload; this computer's core takes it with documents.ingest.
   const connection = connectionFor(upload.spaceId);
   const client = () => connection.client;
   const extras = {
