@@ -74,3 +74,18 @@ export const harbourHandbook = {
     ],
   },
 };
+
+/** A survey report of about 900 KB: as base64 (1.2 MB) it would pass the team server's 1 MiB frame limit. */
+export function surveyReport(): string {
+  const paragraph = (i: number) =>
+    `## Berth ${i + 1}\n\nThe survey of berth ${i + 1} found the quay wall sound, the fenders worn on the seaward side and the ` +
+    `bollards rated for ${20 + (i % 30)} tonnes. Dredging to ${(4 + (i % 6) * 0.5).toFixed(1)} metres is due before the autumn gales.`;
+  const paragraphs: string[] = [];
+  let length = 0;
+  for (let i = 0; length < 900_000; i++) {
+    const text = paragraph(i);
+    paragraphs.push(text);
+    length += text.length + 2;
+  }
+  return `# Harbour survey\n\n${paragraphs.join('\n\n')}\n`;
+}

@@ -15,7 +15,7 @@ import { runHearth, startTeamServe, type ServingHearth } from '../fixtures/cli.j
 import { writeTinyEncoder } from '../fixtures/models/onnx/index.js';
 import { connectTeam, type TeamConnection } from '../fixtures/team-client.js';
 import { dropFiles, openAppSession, type AppSession } from './app-session.js';
-import { fieldGuide, gardenNotes } from './fixtures.js';
+import { fieldGuide, gardenNotes, surveyReport } from './fixtures.js';
 import { repoRoot } from './hearth-server.js';
 
 let session: AppSession;
@@ -47,20 +47,6 @@ async function teamDocuments(spaceId: string): Promise<string[]> {
 
 let teamSpaceId: string;
 
-/** A survey report of about 900 KB: as base64 (1.2 MB) it would pass the team server's 1 MiB frame limit. */
-function surveyReport(): string {
-  const paragraph = (i: number) =>
-    `## Berth ${i + 1}\n\nThe survey of berth ${i + 1} found the quay wall sound, the fenders worn on the seaward side and the ` +
-    `bollards rated for ${20 + (i % 30)} tonnes. Dredging to ${(4 + (i % 6) * 0.5).toFixed(1)} metres is due before the autumn gales.`;
-  const paragraphs: string[] = [];
-  let length = 0;
-  for (let i = 0; length < 900_000; i++) {
-    const text = paragraph(i);
-    paragraphs.push(text);
-    length += text.length + 2;
-  }
-  return `# Harbour survey\n\n${paragraphs.join('\n\n')}\n`;
-}
 
 beforeAll(async () => {
   session = await openAppSession('team-connect', {

@@ -17,7 +17,7 @@ import { writeTinyEncoder } from '../fixtures/models/onnx/index.js';
 import { connectTeam } from '../fixtures/team-client.js';
 import { collectPageErrors, dropFiles } from './app-session.js';
 import { launchChromium } from './browser.js';
-import { fieldGuide } from './fixtures.js';
+import { fieldGuide, surveyReport } from './fixtures.js';
 import { repoRoot } from './hearth-server.js';
 
 /** A logbook long enough that embedding it with the tiny encoder takes seconds. */
@@ -26,20 +26,6 @@ function logbook(): string {
   return `# Harbour logbook\n\n${entries.join('\n\n')}\n`;
 }
 
-/** A survey report of about 900 KB: as base64 (1.2 MB) it would pass the team server's 1 MiB frame limit. */
-function surveyReport(): string {
-  const paragraph = (i: number) =>
-    `## Berth ${i + 1}\n\nThe survey of berth ${i + 1} found the quay wall sound, the fenders worn on the seaward side and the ` +
-    `bollards rated for ${20 + (i % 30)} tonnes. Dredging to ${(4 + (i % 6) * 0.5).toFixed(1)} metres is due before the autumn gales.`;
-  const paragraphs: string[] = [];
-  let length = 0;
-  for (let i = 0; length < 900_000; i++) {
-    const text = paragraph(i);
-    paragraphs.push(text);
-    length += text.length + 2;
-  }
-  return `# Harbour survey\n\n${paragraphs.join('\n\n')}\n`;
-}
 
 /**
  * What a browser says on its own about a refused request (the sign-in's 401s), and about a socket and a GET /session
