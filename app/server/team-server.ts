@@ -14,6 +14,7 @@ import { HearthError, isHearthError } from '../../schemas/index.js';
 import { runAsCaller, type Caller, type Credential, type Hearth } from '../core/index.js';
 import { hearthVersion } from '../core/package-root.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { httpStatusOf, sendJson } from './http-answers.js';
 import { handleOpenAIRequest } from './openai-api.js';
 import { attachRpcSocket, refuseUpgrade } from './rpc-socket.js';
 import { securityHeaders, serveStatic, shownHost } from './static-files.js';
@@ -433,29 +434,8 @@ class TokenUseAudit {
   }
 }
 
-function statusOf(error: unknown): number {
-  if (!isHearthError(error)) return 500;
-  switch (error.code) {
-    case 'UNAUTHORIZED':
-      return 401;
-    case 'FORBIDDEN':
-      return 403;
-    case 'NOT_FOUND':
-      return 404;
-    case 'RATE_LIMITED':
-      return 429;
-    case 'QUOTA_EXCEEDED':
-    case 'FILE_TOO_LARGE':
-      return 413;
-    case 'BAD_REQUEST':
-      return 400;
-    default:
-      return 500;
-  }
-}
-
 function sendError(response: http.ServerResponse, error: unknown): void {
-  const status = statusOf(error);
+  const status = isHearthError(error) ? httpStatusOf(error.code) : 500;
   const payload: { code: string; message: string; details?: unknown } = isHearthError(error)
     ? error.toPayload()
     : { code: 'INTERNAL', message: 'Hearth failed; the server log says why.' };
@@ -467,9 +447,6 @@ function sendError(response: http.ServerResponse, error: unknown): void {
   response.writeHead(status, headers).end(JSON.stringify({ error: { ...payload, type: status >= 500 ? 'server_error' : 'invalid_request_error' } }));
 }
 
-function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
-}
 
 async function readSmallJson(request: http.IncomingMessage): Promise<unknown> {
   let size = 0;

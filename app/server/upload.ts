@@ -4,8 +4,9 @@
  * arrives (`Uploads.receive`); the answer is 202 with the `ingest` job, which the client follows with `jobs.watch`.
  */
 import type http from 'node:http';
-import { HearthError, isHearthError, type ErrorCode } from '../../schemas/index.js';
+import { HearthError, isHearthError } from '../../schemas/index.js';
 import type { Caller, Hearth } from '../core/index.js';
+import { httpStatusOf, sendJson } from './http-answers.js';
 
 export { uploadQuotaFromEnv } from '../core/ingest/index.js';
 
@@ -59,7 +60,7 @@ export async function handleUpload(options: UploadRequest): Promise<void> {
     if (failure.code === 'INTERNAL') console.error('[hearth] upload failed:', error);
     // A body still arriving is not read to its end: the connection closes after the answer.
     if (!request.complete) response.setHeader('Connection', 'close');
-    sendJson(response, statusOf(failure.code), { error: { code: failure.code, message: failure.message } });
+    sendJson(response, httpStatusOf(failure.code), { error: { code: failure.code, message: failure.message } });
   } finally {
     request.off('close', abortIfCut);
   }
@@ -82,30 +83,4 @@ function contentLength(request: http.IncomingMessage): number | undefined {
   const header = request.headers['content-length'];
   if (header === undefined || !/^\d+$/.test(header)) return undefined;
   return Number(header);
-}
-
-function statusOf(code: ErrorCode): number {
-  switch (code) {
-    case 'FILE_TOO_LARGE':
-    case 'QUOTA_EXCEEDED':
-      return 413;
-    case 'NOT_FOUND':
-      return 404;
-    case 'FORBIDDEN':
-      return 403;
-    case 'UNAUTHORIZED':
-      return 401;
-    case 'CLOSING':
-      return 503;
-    case 'INTERNAL':
-    case 'MODEL_CRASHED':
-    case 'TIMEOUT':
-      return 500;
-    default:
-      return 400;
-  }
-}
-
-function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
 }

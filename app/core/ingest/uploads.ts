@@ -10,6 +10,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HearthError } from '../../../schemas/index.js';
+import { positiveIntegerFromEnv } from '../env.js';
 import { formatOfFile } from '../parsers/index.js';
 import type { Db } from '../storage/index.js';
 
@@ -220,18 +221,8 @@ function uploadName(fileName: string): string {
 
 const formatMegabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** The upload quota per person: HEARTH_UPLOAD_QUOTA_MB (a positive whole number of megabytes), default 2048 MB. */
+/** The upload quota per person: HEARTH_UPLOAD_QUOTA_MB (a whole number of megabytes), default 2048 MB. */
 export function uploadQuotaFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.HEARTH_UPLOAD_QUOTA_MB?.trim();
-  if (raw === undefined || raw === '') return defaultQuotaMb * 1024 * 1024;
-  const megabytes = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(megabytes) || megabytes <= 0) {
-    throw new HearthError('BAD_REQUEST', `HEARTH_UPLOAD_QUOTA_MB must be a positive whole number of megabytes (like ${defaultQuotaMb}), not "${raw}".`, {
-      variable: 'HEARTH_UPLOAD_QUOTA_MB',
-    });
-  }
-  return megabytes * 1024 * 1024;
+  return (positiveIntegerFromEnv(env, 'HEARTH_UPLOAD_QUOTA_MB') ?? 2048) * 1024 * 1024;
 }
-
-const defaultQuotaMb = 2048;
 

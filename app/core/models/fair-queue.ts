@@ -6,6 +6,7 @@
  * handed out by the runtime go through `QueuedChatModel`, so every generation takes its turn here.
  */
 import { HearthError } from '../../../schemas/index.js';
+import { positiveIntegerFromEnv } from '../env.js';
 import { currentCaller } from '../team/index.js';
 import { checkChatRequest, type CallOptions, type ChatEvent, type ChatModel, type ChatRequest } from './types.js';
 
@@ -336,15 +337,6 @@ export class QueuedChatModel implements ChatModel {
 /** `a` (last turn, head of line) goes before `b`: the one served longer ago, then the one waiting longer. */
 function earlier(aTurn: number, aSeq: number, bTurn: number, bSeq: number): boolean {
   return aTurn < bTurn || (aTurn === bTurn && aSeq < bSeq);
-}
-
-function positiveIntegerFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
-    throw new HearthError('BAD_REQUEST', `${name} must be a whole number of 1 or more; it is "${raw}".`, { variable: name });
-  }
-  return Number(raw);
 }
 
 function positive(name: string, value: number | undefined): number | undefined {

@@ -91,8 +91,15 @@ export class Accounts {
   }
 
   user(id: string): TeamUser | undefined {
+    return this.member(id)?.user;
+  }
+
+  /** A user and their groups (ids too) in one read: what every request's caller is built from. */
+  member(id: string): { user: TeamUser; groups: Group[] } | undefined {
     const row = this.db.prepare('SELECT * FROM team_users WHERE id = ?').get(id) as UserRow | undefined;
-    return row ? this.toUser(row) : undefined;
+    if (!row) return undefined;
+    const groups = this.groupsOf(row.id);
+    return { user: this.toUser(row, groups), groups };
   }
 
   findUser(name: string): TeamUser | undefined {
@@ -165,14 +172,14 @@ export class Accounts {
       .all(userId) as Group[];
   }
 
-  private toUser(row: UserRow): TeamUser {
+  private toUser(row: UserRow, groups: Group[] = this.groupsOf(row.id)): TeamUser {
     return {
       id: row.id,
       name: row.name,
       displayName: row.display_name,
       serverRole: row.server_role,
       source: row.source,
-      groups: this.groupsOf(row.id).map((group) => group.name),
+      groups: groups.map((group) => group.name),
       disabled: row.disabled_at !== null,
       createdAt: row.created_at,
     };

@@ -4,9 +4,9 @@
  * local owner; a team server lets in a person with a live API token or a JWT from the team's OIDC provider.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { HearthError, type JobOwner } from '../../../schemas/index.js';
+import { HearthError, type JobOwner, type TeamUser } from '../../../schemas/index.js';
 import { openDatabase, type Db } from '../storage/index.js';
-import { Accounts } from './accounts.js';
+import { Accounts, type Group } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { Caller } from './caller.js';
 import { SpaceGrants } from './grants.js';
@@ -71,8 +71,7 @@ export class Team {
    */
   async authenticate(bearer: string, options: { signal?: AbortSignal } = {}): Promise<Credential> {
     if (looksLikeApiToken(bearer)) {
-      const tokenId = await this.tokens.verify(bearer);
-      const { userId } = this.tokens.check(tokenId);
+      const { id: tokenId, userId } = await this.tokens.verify(bearer);
       this.requireActive(userId);
       return { userId, tokenId };
     }
@@ -123,28 +122,32 @@ export class Team {
     if (credential.expiresAt !== undefined && credential.expiresAt.getTime() <= Date.now()) {
       throw new HearthError('UNAUTHORIZED', 'The sign-in has expired; sign in again.');
     }
-    return this.callerForUser(this.requireActive(credential.userId));
+    return this.callerOf(this.requireActive(credential.userId));
   }
 
   /** The caller a job's stored owner stands for, to resume it after a restart; undefined when that account is gone or disabled. */
   callerForOwner(owner: JobOwner): Caller | undefined {
     if (owner.kind !== 'user') return undefined;
-    const user = this.accounts.user(owner.id);
-    return user && !user.disabled ? this.callerForUser(user.id) : undefined;
+    const member = this.accounts.member(owner.id);
+    return member && !member.user.disabled ? this.callerOf(member) : undefined;
   }
 
   callerForUser(userId: string): Caller {
-    const user = this.accounts.user(userId);
-    if (!user) throw new HearthError('UNAUTHORIZED', 'That account no longer exists.');
-    const groups = this.accounts.groupsOf(user.id).map((group) => group.id);
-    return new Caller({ id: user.id, kind: 'user', name: user.name, serverRole: user.serverRole, spaces: this.grants.rolesOf(user.id, groups) });
+    const member = this.accounts.member(userId);
+    if (!member) throw new HearthError('UNAUTHORIZED', 'That account no longer exists.');
+    return this.callerOf(member);
   }
 
-  private requireActive(userId: string): string {
-    const user = this.accounts.user(userId);
-    if (!user) throw new HearthError('UNAUTHORIZED', 'That account no longer exists; ask your admin.');
-    if (user.disabled) throw new HearthError('UNAUTHORIZED', `The account "${user.name}" is disabled; ask your admin.`);
-    return user.id;
+  private callerOf({ user, groups }: { user: TeamUser; groups: Group[] }): Caller {
+    const spaces = this.grants.rolesOf(user.id, groups.map((group) => group.id));
+    return new Caller({ id: user.id, kind: 'user', name: user.name, serverRole: user.serverRole, spaces });
+  }
+
+  private requireActive(userId: string): { user: TeamUser; groups: Group[] } {
+    const member = this.accounts.member(userId);
+    if (!member) throw new HearthError('UNAUTHORIZED', 'That account no longer exists; ask your admin.');
+    if (member.user.disabled) throw new HearthError('UNAUTHORIZED', `The account "${member.user.name}" is disabled; ask your admin.`);
+    return member;
   }
 }
 

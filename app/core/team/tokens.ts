@@ -73,10 +73,10 @@ export class ApiTokens {
   }
 
   /**
-   * The token's id when `token` is a live one (right secret, not revoked, not expired); throws UNAUTHORIZED
+   * The token when `token` is a live one (right secret, not revoked, not expired); throws UNAUTHORIZED
    * otherwise, saying which without echoing the token.
    */
-  async verify(token: string): Promise<string> {
+  async verify(token: string): Promise<TokenInfo> {
     const match = tokenPattern.exec(token);
     if (!match) throw new HearthError('UNAUTHORIZED', 'That is not a Hearth API token (they look like hth_…); ask your admin for one.');
     const [, id, secret] = match as unknown as [string, string, string];
@@ -95,8 +95,7 @@ export class ApiTokens {
       this.sweep();
       this.verified.set(key, { tokenId: id, at: Date.now() });
     }
-    this.check(id);
-    return id;
+    return this.check(id);
   }
 
   /** Whether `secret` is the one token `id` was made with. */
