@@ -10,7 +10,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { HearthError, isHearthError } from '../../schemas/index.js';
+import { z } from 'zod';
+import { HearthError, isHearthError, type HttpRefusal, type SessionAnswer } from '../../schemas/index.js';
 import { runAsCaller, type Caller, type Credential, type Hearth } from '../core/index.js';
 import { hearthVersion } from '../core/package-root.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -227,10 +228,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       // What the renderer asks first: whether this is a team server, and whether its cookie still signs it in.
       try {
         const caller = hearth.team.callerFor((await signIn(request, { cookie: true })).credential);
-        return sendJson(response, 200, { team: true, signedIn: true, user: { id: caller.id, name: caller.name, serverRole: caller.serverRole } });
+        return sendJson(response, 200, signedInAs(caller));
       } catch (error) {
         if (!isHearthError(error) || error.code !== 'UNAUTHORIZED') throw error;
-        return sendJson(response, 401, { team: true, signedIn: false, error: error.toPayload() });
+        return sendJson(response, 401, { ...({ team: true, signedIn: false } satisfies SessionAnswer), ...({ error: error.toPayload() } satisfies HttpRefusal) });
       }
     }
     if (request.method === 'DELETE') {
@@ -242,9 +243,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     if (request.method !== 'POST') return sendJson(response, 405, { error: { code: 'BAD_REQUEST', message: '/session takes GET, POST or DELETE.' } });
     const origin = request.headers.origin;
     if (origin !== undefined && !rule!.originAllowed(origin)) throw new HearthError('FORBIDDEN', 'Sign in from the page this server serves.');
-    const body = await readSmallJson(request);
-    const token = typeof body === 'object' && body !== null && typeof (body as { token?: unknown }).token === 'string' ? (body as { token: string }).token.trim() : '';
-    if (!token) throw new HearthError('BAD_REQUEST', 'Send {"token": "<your API token>"} to sign in.');
+    const body = SignInBody.safeParse(await readSmallJson(request));
+    if (!body.success) throw new HearthError('BAD_REQUEST', 'Send {"token": "<your API token>"} to sign in.');
+    const { token } = body.data;
     // Checked as a Bearer header would be (rate limit, audit); the browser keeps only a session standing for it, in an
     // HttpOnly cookie scripts on the page cannot read — never the token itself.
     const { credential } = await signIn(request, { token });
@@ -257,7 +258,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         'Cache-Control': 'no-store',
         'Set-Cookie': `${cookieName}=${session.secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${overTls(request) ? '; Secure' : ''}`,
       })
-      .end(JSON.stringify({ team: true, signedIn: true, user: { id: caller.id, name: caller.name, serverRole: caller.serverRole } }));
+      .end(JSON.stringify(signedInAs(caller)));
   };
 
   const server = tlsHere ? https.createServer({ cert: options.tls!.cert, key: options.tls!.key }, handler) : http.createServer(handler);
@@ -432,6 +433,13 @@ class TokenUseAudit {
       detail: { ...(credential.tokenId ? { tokenId: credential.tokenId } : { via: 'oidc' }), address },
     });
   }
+}
+
+/** What POST /session takes: the token, once, to open a session with. */
+const SignInBody = z.object({ token: z.string().trim().min(1).max(16 * 1024) });
+
+function signedInAs(caller: Caller): SessionAnswer {
+  return { team: true, signedIn: true, user: { id: caller.id, name: caller.name, serverRole: caller.serverRole } };
 }
 
 function sendError(response: http.ServerResponse, error: unknown): void {

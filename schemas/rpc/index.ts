@@ -122,4 +122,4 @@ export {
 } from './traces.js';
 export { SearchFilter, searchMethods } from './search.js';
 export { SpacePrepareProgress, SpacePrepareResult, SpaceRef, prepareJob, spacesMethods } from './spaces.js';
-export { AuditEntry, Grantee, Me, SpaceMember, TeamUser, teamMethods } from './team.js';
+export { AuditEntry, Grantee, HttpRefusal, Me, SessionAnswer, SpaceMember, TeamUser, teamMethods } from './team.js';

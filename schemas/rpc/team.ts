@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Id } from '../domain.js';
+import { ErrorPayload } from '../errors.js';
 import { call, inSpace, onServer, CallerKind, ServerRole, SpaceRole } from './spec.js';
 
 /** A person or group a space can be shared with, by name. */
@@ -57,6 +58,19 @@ export const AuditEntry = z.object({
   detail: z.record(z.string(), z.unknown()).optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/**
+ * What a team server's `/session` answers (GET: who the cookie signs in; POST: the sign-in just made), and the
+ * error body it refuses with. Plain HTTP, not the RPC contract: the browser asks before it has a socket.
+ */
+export const SessionAnswer = z.object({
+  team: z.literal(true),
+  signedIn: z.boolean(),
+  user: z.object({ id: z.string(), name: z.string(), serverRole: ServerRole }).optional(),
+});
+export type SessionAnswer = z.infer<typeof SessionAnswer>;
+export const HttpRefusal = z.object({ error: ErrorPayload });
+export type HttpRefusal = z.infer<typeof HttpRefusal>;
 
 export const teamMethods = {
   /** Who the caller is, as this Hearth sees them, and their role in each space. */

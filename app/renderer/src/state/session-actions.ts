@@ -4,6 +4,7 @@
  * the WebSocket then rides on. Signing out (DELETE /session), or the server closing the link with 4401, brings
  * the sign-in screen back.
  */
+import { HttpRefusal, SessionAnswer } from '../../../../schemas/index.js';
 import { connectToHearth } from '../connection.js';
 import { startHearth } from './actions.js';
 import { connected } from './core-connection.js';
@@ -15,7 +16,7 @@ import { useTeamStore, type SignedInUser } from './team-store.js';
  * What GET /session says: not a team server (the desktop app, web mode), or a team server and who its cookie signs in;
  * when nobody, the server's `refusal` and its HTTP `status` (401: not signed in; 429: too many failed sign-ins).
  */
-type SessionAnswer = { team: false } | { team: true; user: SignedInUser | null; refusal?: string; status?: number };
+type SessionCheck = { team: false } | { team: true; user: SignedInUser | null; refusal?: string; status?: number };
 
 /** Whether the app has been started in this page; signing in again after that reloads, so nothing of the last sign-in stays in memory. */
 let started = false;
@@ -113,7 +114,7 @@ function watchSignIn(): void {
 }
 
 /** GET /session. A network failure (the server restarting) reads as "still signed in": the link's own banner says it is down. */
-async function askSession(): Promise<SessionAnswer> {
+async function askSession(): Promise<SessionCheck> {
   let response: Response;
   let body: unknown;
   try {
@@ -139,13 +140,14 @@ async function jsonOf(response: Response): Promise<unknown> {
   return response.json();
 }
 
+/** Who a /session answer signs in, read through its schema; null when nobody (or not such an answer). */
 function signedInUserOf(body: unknown): SignedInUser | null {
-  const answer = body as { signedIn?: unknown; user?: { id?: unknown; name?: unknown; serverRole?: unknown } } | undefined;
-  if (answer?.signedIn !== true || typeof answer.user?.id !== 'string' || typeof answer.user.name !== 'string') return null;
-  return { id: answer.user.id, name: answer.user.name, serverRole: String(answer.user.serverRole ?? 'member') };
+  const answer = SessionAnswer.safeParse(body);
+  return answer.success && answer.data.signedIn && answer.data.user ? answer.data.user : null;
 }
 
+/** The message of a server's refusal (`{ error: { code, message } }`), read through its schema. */
 function errorMessageOf(body: unknown): string | undefined {
-  const message = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
-  return typeof message === 'string' ? message : undefined;
+  const refusal = HttpRefusal.safeParse(body);
+  return refusal.success ? refusal.data.error.message : undefined;
 }
