@@ -155,16 +155,6 @@ export class FairQueue {
     });
   }
 
-  /** Streams `work` in a turn of `principalId`'s: waits first, gives the turn back when the stream ends, fails or is left. */
-  async *wrap<T>(principalId: string, signal: AbortSignal | undefined, work: () => AsyncIterable<T>): AsyncGenerator<T> {
-    const release = await this.acquire(principalId, signal ? { signal } : {});
-    try {
-      yield* work();
-    } finally {
-      release();
-    }
-  }
-
   /**
    * Where `principalId`'s first (or, with `which: 'last'`, latest) waiting request stands — or, with none
    * waiting, where a new one would — and about how long until it starts. Per-user limits are left out of the
